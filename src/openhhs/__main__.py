@@ -1,0 +1,3 @@
+from openhhs.cli import main
+
+main()

@@ -1,0 +1,19 @@
+"""The `openhhs` command: each capability contributes its commands from its own `cli.py`."""
+
+from __future__ import annotations
+
+import typer
+
+from openhhs.db.cli import app as db_app
+
+app = typer.Typer(
+    name="openhhs",
+    help="OpenHHS: link agency records into one client index and share them lawfully.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+
+
+def main() -> None:
+    app()
