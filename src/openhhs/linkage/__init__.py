@@ -1,0 +1,11 @@
+"""Probabilistic record linkage: comparison features, the Splink model, batch `link`, `link-file`.
+
+`features.to_features` is the one definition of the comparison columns (shared with the CCI's
+online scorer); `settings`/`train` build and train the Splink 5 model; `batch.link` clusters
+records with constraints; `linkfile.link_file` runs a standalone CSV through all of it.
+Splink is imported only by the modules that need it, so `to_features` stays cheap to import.
+"""
+
+from openhhs.linkage.features import FEATURE_COLUMNS, has_identity, to_features
+
+__all__ = ["FEATURE_COLUMNS", "has_identity", "to_features"]
