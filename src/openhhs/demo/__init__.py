@@ -1,0 +1,1 @@
+"""`openhhs serve` runs the portal; `openhhs demo` builds a synthetic city and serves it."""
