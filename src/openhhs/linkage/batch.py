@@ -1,0 +1,269 @@
+"""Batch linkage: Splink prediction, then constrained three-band clustering.
+
+Why not Splink's connected components: one weak edge can chain two people (and then their
+families) into one cluster, and components ignore "never link" decisions. Here edges are merged
+strongest first, and a merge is refused when it would put two valid, clearly different SSNs, a
+steward's never-link pair, or an explicit non-match pair (scored below the review band) inside
+one cluster. Refused and uncertain links become review pairs.
+
+Output shape (what `openhhs.cci` maps to Enterprise IDs): `LinkResult.clusters` has one row per
+input row, `unique_id, cluster_id`; `LinkResult.review` has `unique_id_l, unique_id_r,
+match_weight, match_probability, reason`. Unlinkable rows (no name with DOB/SSN) get a cluster
+of their own and are never linked.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+import pandas as pd
+
+from openhhs.linkage.features import FEATURE_COLUMNS
+from openhhs.linkage.modelfile import LinkageModel, Thresholds
+from openhhs.linkage.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES
+
+log = logging.getLogger(__name__)
+
+# Comparison-vector values (gamma) of the levels the guards read; see settings.py.
+GAMMA_FIRST_DIFFERENT = 0
+GAMMA_DOB_DIFFERENT = 0
+GAMMA_SSN_EXACT = 3
+RELAMBDA_MIN_RECORDS = 2000  # below this, λ re-estimated on the input itself is too noisy
+
+
+def weight_of(probability: float) -> float:
+    """Match weight (log2 Bayes odds) of a match probability."""
+    p = min(max(probability, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
+
+
+@dataclass
+class LinkResult:
+    clusters: pd.DataFrame  # unique_id, cluster_id (one row per input row)
+    review: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, reason
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class _Components:
+    """Union-find whose merges respect cannot-link constraints."""
+
+    def __init__(self, nodes: Iterable[int], ssn: dict[int, str]) -> None:
+        self.parent: dict[int, int] = {n: n for n in nodes}
+        self.members: dict[int, list[int]] = {n: [n] for n in self.parent}
+        self.ssns: dict[int, set[str]] = {n: {ssn[n]} if n in ssn else set() for n in self.parent}
+
+    def find(self, n: int) -> int:
+        root = n
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[n] != root:
+            self.parent[n], n = root, self.parent[n]
+        return root
+
+    def ssn_conflict(self, a: int, b: int) -> bool:
+        """Two valid SSNs more than one edit apart: confidently different people."""
+        return any(
+            jellyfish.damerau_levenshtein_distance(x, y) > 1
+            for x in self.ssns[a]
+            for y in self.ssns[b]
+        )
+
+    def pair_conflict(self, a: int, b: int, forbidden: dict[int, set[int]]) -> bool:
+        small, big = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
+        return any(
+            self.find(other) == big for n in self.members[small] for other in forbidden.get(n, ())
+        )
+
+    def union(self, a: int, b: int) -> None:
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a].extend(self.members.pop(b))
+        self.ssns[a] |= self.ssns.pop(b)
+
+
+def _forbid(index: dict[int, set[int]], a: int, b: int) -> None:
+    index.setdefault(a, set()).add(b)
+    index.setdefault(b, set()).add(a)
+
+
+def _predict(reps: pd.DataFrame, model: LinkageModel, relambda: bool) -> tuple[Any, Any, float]:
+    """Scored pairs as a DuckDB relation (and the connection that owns it)."""
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    con = duckdb.connect()
+    db_api = DuckDBAPI(connection=con)
+    sdf = db_api.register(reps[["unique_id", *FEATURE_COLUMNS]], table_name="records")
+    settings = dict(model.splink)
+    settings["retain_matching_columns"] = True
+    settings["additional_columns_to_retain"] = []
+    linker = Linker(sdf, settings, log_level=None)
+    if relambda and len(reps) >= RELAMBDA_MIN_RECORDS:
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+            )
+        except Exception as exc:  # too few deterministic matches: keep the trained λ
+            log.info("keeping the model's lambda: %s", exc)
+    lam = float(linker._settings_obj._probability_two_random_records_match)
+    predictions = linker.inference.predict()
+    return con, predictions.physical_name, lam
+
+
+def link(
+    frame: pd.DataFrame,
+    model: LinkageModel,
+    *,
+    never_link: Iterable[tuple[int, int]] = (),
+    thresholds: Thresholds | None = None,
+    relambda: bool = True,
+) -> LinkResult:
+    """Cluster the rows of a `frame.feature_frame` table into people."""
+    started = time.perf_counter()
+    bands = thresholds or model.thresholds
+    auto_w, review_w = weight_of(bands.auto_link), weight_of(bands.review)
+    stats: dict[str, Any] = {"records": len(frame)}
+
+    linkable = frame[frame["linkable"]]
+    stats["linkable"] = len(linkable)
+    key = linkable[list(FEATURE_COLUMNS)].fillna("\x00").astype(str).agg("\x1f".join, axis=1)
+    rep_of_key = linkable.groupby(key, sort=False)["unique_id"].transform("min")
+    rep: dict[int, int] = dict(zip(linkable["unique_id"], rep_of_key, strict=True))
+    reps = linkable[linkable["unique_id"] == rep_of_key]
+    stats["distinct_records"] = len(reps)
+
+    ssn = {int(u): s for u, s in zip(reps["unique_id"], reps["ssn"], strict=True) if s}
+    suffix = {int(u): s for u, s in zip(reps["unique_id"], reps["suffix"], strict=True) if s}
+    forbidden: dict[int, set[int]] = {}
+    for a, b in never_link:
+        if a in rep and b in rep and rep[a] != rep[b]:
+            _forbid(forbidden, rep[a], rep[b])
+
+    edges: list[tuple[float, float, int, int, str]] = []
+    conflicts: list[tuple[int, int]] = []
+    stats["lambda"] = model.probability_two_random_records_match
+    if len(reps) >= 2:
+        con, table, stats["lambda"] = _predict(reps, model, relambda)
+        # SQL built from Splink's own table name and float thresholds only (no user input).
+        stats["pairs_scored"] = con.sql(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
+        rows = con.sql(
+            "select unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608
+            f"gamma_first_name, gamma_dob, gamma_ssn from {table} "
+            f"where match_weight >= {review_w!r} order by match_weight desc"
+        ).fetchall()
+        con.sql(
+            "create temp table edge_nodes as select unique_id_l as n from "  # noqa: S608
+            f"{table} where match_weight >= {review_w!r} union select unique_id_r from {table} "
+            f"where match_weight >= {review_w!r}"
+        )
+        conflicts = con.sql(
+            "select unique_id_l, unique_id_r from "  # noqa: S608
+            f"{table} where match_weight < {review_w!r} "
+            "and unique_id_l in (select n from edge_nodes) "
+            "and unique_id_r in (select n from edge_nodes)"
+        ).fetchall()
+        con.close()
+        for uid_l, uid_r, weight, prob, g_first, g_dob, g_ssn in rows:
+            l_, r_ = int(uid_l), int(uid_r)
+            reason = ""
+            if weight >= auto_w and g_ssn != GAMMA_SSN_EXACT:
+                if g_first == GAMMA_FIRST_DIFFERENT:
+                    reason = "first names differ"
+                elif g_dob == GAMMA_DOB_DIFFERENT:
+                    reason = "dates of birth differ"
+            if not reason and l_ in suffix and r_ in suffix and suffix[l_] != suffix[r_]:
+                reason = "suffixes differ (JR/SR)"
+            edges.append((float(weight), float(prob), l_, r_, reason))
+    for a, b in conflicts:
+        _forbid(forbidden, int(a), int(b))
+    stats["pairs_in_review_band_or_above"] = len(edges)
+
+    # Margin rule: a record whose two best candidates are close while those two are known to be
+    # different people (a non-match pair, never-link, different SSNs) is ambiguous: both links
+    # go to review instead of the model picking one.
+    best: dict[int, list[tuple[float, int]]] = {}
+    for w, _p, a, b, why in edges:
+        if w >= auto_w and not why:
+            best.setdefault(a, []).append((w, b))
+            best.setdefault(b, []).append((w, a))
+    ambiguous: set[tuple[int, int]] = set()
+    for node, cands in best.items():
+        if len(cands) < 2:
+            continue
+        (w1, c1), (w2, c2) = sorted(cands, reverse=True)[:2]
+        different = c2 in forbidden.get(c1, ()) or (
+            c1 in ssn and c2 in ssn and jellyfish.damerau_levenshtein_distance(ssn[c1], ssn[c2]) > 1
+        )
+        if w1 - w2 < bands.margin and different:
+            ambiguous.add((min(node, c1), max(node, c1)))
+            ambiguous.add((min(node, c2), max(node, c2)))
+
+    comps = _Components(reps["unique_id"].astype(int), ssn)
+    review_rows: list[tuple[int, int, float, float, str]] = []
+    blocked = 0
+    for w, p, a, b, why in edges:
+        if w < auto_w or why or (min(a, b), max(a, b)) in ambiguous:
+            reason = why or ("second-best candidate too close" if w >= auto_w else "uncertain")
+            review_rows.append((a, b, w, p, reason))
+            continue
+        ra, rb = comps.find(a), comps.find(b)
+        if ra == rb:
+            continue
+        if comps.ssn_conflict(ra, rb):
+            blocked += 1
+            review_rows.append((a, b, w, p, "different SSNs"))
+        elif comps.pair_conflict(ra, rb, forbidden):
+            blocked += 1
+            review_rows.append((a, b, w, p, "never-link or non-match pair across clusters"))
+        else:
+            comps.union(ra, rb)
+    stats["merges_refused"] = blocked
+
+    cluster_of_rep = {n: comps.find(n) for n in comps.parent}
+    cluster_ids = [
+        int(cluster_of_rep[rep[u]]) if u in rep else int(u) for u in frame["unique_id"].astype(int)
+    ]
+    clusters = pd.DataFrame({"unique_id": frame["unique_id"].to_numpy(), "cluster_id": cluster_ids})
+    review = pd.DataFrame(
+        [r for r in review_rows if cluster_of_rep[r[0]] != cluster_of_rep[r[1]]],
+        columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability", "reason"],
+    ).drop_duplicates(["unique_id_l", "unique_id_r"])
+    sizes = clusters["cluster_id"].value_counts()
+    stats |= {
+        "clusters": len(sizes),
+        "largest_cluster": int(sizes.max()) if len(sizes) else 0,
+        "review_pairs": len(review),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return LinkResult(clusters=clusters, review=review, stats=stats)
+
+
+def pairwise_metrics(cluster_ids: Iterable[Any], truth: Iterable[Any]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of a clustering against true person ids."""
+    df = pd.DataFrame({"c": list(cluster_ids), "t": list(truth)})
+
+    def pairs(sizes: pd.Series) -> int:
+        return int((sizes * (sizes - 1) // 2).sum())
+
+    predicted = pairs(df.groupby("c").size())
+    actual = pairs(df.groupby("t").size())
+    correct = pairs(df.groupby(["c", "t"]).size())
+    precision = correct / predicted if predicted else 1.0
+    recall = correct / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "true_pairs": actual,
+        "predicted_pairs": predicted,
+        "correct_pairs": correct,
+    }

@@ -1,0 +1,255 @@
+"""The Splink 5 model specification: comparisons, blocking rules, and the household guard.
+
+Every level is plain SQL over the columns of `features.FEATURE_COLUMNS` using only `=`,
+`IS NULL`, `AND`/`OR`, `jaro_winkler_similarity` and `damerau_levenshtein`, so the CCI's online
+scorer can compile the same conditions and reproduce Splink's weights.
+
+Household guard: family members share surname, address and phone, and unsupervised EM happily
+learns "same household" as the match class (shared/notes/linkage.md §3.4). So
+* address and phone are ONE comparison (a shared home is one piece of evidence, not two);
+* its m probabilities, and the surname's, are fixed (`fix_m_probability`), EM never moves them;
+* EM is trained only on blocks (date of birth, full name) that say nothing about the household.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Fixed m (P(level | same person)) for the household-correlated comparisons. Chosen from the
+# error rates of the synthetic city's agencies (moves, married names, typos); they sum to 1.
+SURNAME_M = {
+    "exact": 0.86,
+    "swapped": 0.004,
+    "part": 0.05,
+    "jw92": 0.04,
+    "jw80": 0.02,
+    "else": 0.026,
+}
+CONTACT_M = {
+    "street_unit": 0.45,
+    "phone": 0.08,
+    "street": 0.07,
+    "zip": 0.12,
+    "else": 0.28,
+}
+
+
+def _level(
+    sql: str,
+    label: str,
+    *,
+    null: bool = False,
+    tf: str | None = None,
+    m: float | None = None,
+) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    if m is not None:
+        level["m_probability"] = m
+        level["fix_m_probability"] = True
+    return level
+
+
+def _null(*cols: str) -> str:
+    return " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in cols)
+
+
+SWAPPED = '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"'
+
+
+def first_name_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "first_name",
+        "comparison_description": "given name",
+        "comparison_levels": [
+            _level(_null("first_name"), "first name missing", null=True),
+            _level('"first_name_l" = "first_name_r"', "exact", tf="first_name"),
+            _level(SWAPPED, "first and last names swapped"),
+            _level('"first_name_canonical_l" = "first_name_canonical_r"', "same nickname root"),
+            _level('jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.92', "JW >= 0.92"),
+            _level('jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.8', "JW >= 0.8"),
+            _level('"first_initial_l" = "first_initial_r"', "same initial"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def last_name_comparison() -> dict[str, Any]:
+    part = " OR ".join(
+        f'"last_name_part{a}_l" = "last_name_part{b}_r"' for a in (1, 2) for b in (1, 2)
+    )
+    return {
+        "output_column_name": "last_name",
+        "comparison_description": "surname (m fixed: households share it)",
+        "comparison_levels": [
+            _level(_null("last_name"), "surname missing", null=True),
+            _level('"last_name_l" = "last_name_r"', "exact", tf="last_name", m=SURNAME_M["exact"]),
+            _level(SWAPPED, "first and last names swapped", m=SURNAME_M["swapped"]),
+            _level(part, "a compound part in common", m=SURNAME_M["part"]),
+            _level(
+                'jaro_winkler_similarity("last_name_l", "last_name_r") >= 0.92',
+                "JW >= 0.92",
+                m=SURNAME_M["jw92"],
+            ),
+            _level(
+                'jaro_winkler_similarity("last_name_l", "last_name_r") >= 0.8',
+                "JW >= 0.8",
+                m=SURNAME_M["jw80"],
+            ),
+            _level("ELSE", "different", m=SURNAME_M["else"]),
+        ],
+    }
+
+
+def dob_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "dob",
+        "comparison_description": "date of birth (ISO text)",
+        "comparison_levels": [
+            _level(_null("dob"), "date of birth missing", null=True),
+            _level('"dob_l" = "dob_r"', "exact"),
+            _level(
+                '"dob_year_l" = "dob_year_r" AND "dob_month_l" = "dob_day_r" '
+                'AND "dob_day_l" = "dob_month_r"',
+                "day and month swapped",
+            ),
+            _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one digit off or transposed"),
+            _level('"dob_year_l" = "dob_year_r"', "same year"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def ssn_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "ssn",
+        "comparison_description": "SSN (placeholders and invalid numbers are missing)",
+        "comparison_levels": [
+            _level(
+                '("ssn_l" IS NULL OR "ssn_r" IS NULL) '
+                'AND ("ssn_last4_l" IS NULL OR "ssn_last4_r" IS NULL)',
+                "SSN missing",
+                null=True,
+            ),
+            _level('"ssn_l" = "ssn_r"', "exact"),
+            _level('damerau_levenshtein("ssn_l", "ssn_r") <= 1', "one digit off or transposed"),
+            _level('"ssn_last4_l" = "ssn_last4_r"', "same last four"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def sex_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "sex",
+        "comparison_description": "sex as recorded",
+        "comparison_levels": [
+            _level(_null("sex"), "sex missing", null=True),
+            _level('"sex_l" = "sex_r"', "same"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def contact_comparison() -> dict[str, Any]:
+    null = " AND ".join(
+        f'("{c}_l" IS NULL OR "{c}_r" IS NULL)' for c in ("street", "zip5", "phone")
+    )
+    return {
+        "output_column_name": "contact",
+        "comparison_description": "address and phone as one piece of evidence (m fixed)",
+        "comparison_levels": [
+            _level(null, "no address or phone to compare", null=True),
+            _level(
+                '"street_unit_l" = "street_unit_r"',
+                "same street and unit",
+                m=CONTACT_M["street_unit"],
+            ),
+            _level('"phone_l" = "phone_r"', "same phone", m=CONTACT_M["phone"]),
+            _level('"street_l" = "street_r"', "same street", m=CONTACT_M["street"]),
+            _level('"zip5_l" = "zip5_r"', "same ZIP", tf="zip5", m=CONTACT_M["zip"]),
+            _level("ELSE", "different", m=CONTACT_M["else"]),
+        ],
+    }
+
+
+# Prediction blocking rules (checked with Splink's blocking analysis: see bench_linkage).
+# Placeholder identities cannot explode a block: exact duplicates are collapsed before Splink.
+BLOCKING_RULES: tuple[str, ...] = (
+    'l."ssn" = r."ssn"',
+    'l."first_name_canonical" = r."first_name_canonical" AND l."dob" = r."dob"',
+    'l."last_name_part1" = r."last_name_part1" AND l."dob" = r."dob"',
+    'l."last_name" = r."last_name" AND l."first_initial" = r."first_initial"',
+    'l."first_name" = r."last_name" AND l."last_name" = r."first_name"',
+    'l."dob" = r."dob" AND l."zip5" = r."zip5"',
+    'l."phone" = r."phone" AND l."first_initial" = r."first_initial"',
+    'l."street_unit" = r."street_unit" AND l."first_initial" = r."first_initial"',
+    'l."ssn_last4" = r."ssn_last4" AND l."dob_year" = r."dob_year"',
+)
+
+# Deterministic rules for λ (probability two random records match): near-certain matches.
+DETERMINISTIC_RULES: tuple[str, ...] = (
+    'l."ssn" = r."ssn" AND l."dob" = r."dob"',
+    'l."first_name" = r."first_name" AND l."last_name" = r."last_name" AND l."dob" = r."dob"',
+)
+DETERMINISTIC_RECALL = 0.8
+
+# EM training blocks: none of them is a household signal.
+EM_BLOCKS: tuple[str, ...] = (
+    'l."dob" = r."dob"',
+    'l."first_name" = r."first_name" AND l."last_name" = r."last_name"',
+)
+
+
+def build_settings(
+    *,
+    blocking_rules: tuple[str, ...] = BLOCKING_RULES,
+    probability_two_random_records_match: float = 1e-5,
+) -> dict[str, Any]:
+    """The untrained settings dict (Splink 5 `Linker(df, settings)` accepts it as is)."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": probability_two_random_records_match,
+        "comparisons": [
+            first_name_comparison(),
+            last_name_comparison(),
+            dob_comparison(),
+            ssn_comparison(),
+            sex_comparison(),
+            contact_comparison(),
+        ],
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in blocking_rules
+        ],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": [],
+        "em_convergence": 0.0001,
+        "max_iterations": 25,
+    }
+
+
+def plain_settings() -> dict[str, Any]:
+    """A "default-style" Splink configuration (library comparisons, no guard) for benchmarks."""
+    import splink.comparison_library as cl
+
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": [
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.DamerauLevenshteinAtThresholds("ssn", [1, 2]),
+            cl.ExactMatch("sex"),
+            cl.JaroWinklerAtThresholds("street", [0.9]),
+            cl.ExactMatch("zip5").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("phone"),
+        ],
+        "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
+    }
