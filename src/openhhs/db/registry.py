@@ -3,4 +3,7 @@
 Add one line here when a capability gets a `models.py`.
 """
 
-import openhhs.model  # noqa: F401  (the common data model)
+import openhhs.access.models
+import openhhs.linkage.models
+import openhhs.model  # the common data model
+import openhhs.workerconnect.models  # noqa: F401  (one noqa: the other lines rebind `openhhs`)

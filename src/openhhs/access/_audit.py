@@ -1,0 +1,81 @@
+"""The one place access calls the audit log, so its signature can change without touching callers.
+
+Until `openhhs.audit` is installed, events go to the `openhhs.access.audit` logger and to a small
+in-process ring buffer the tests read (`recent_events`). Once it is, every event goes to its
+hash-chained log inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openhhs.access.principal import Principal
+
+log = logging.getLogger("openhhs.access.audit")
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    action: str  # "person:read", "person:denied", "auth:login", "dsa:agreement:withdrawn"...
+    outcome: str  # "success" | "denied" | "failure"
+    actor: str
+    agency: str | None
+    roles: tuple[str, ...] = ()
+    purpose: str | None = None
+    person_id: str | None = None
+    elements: tuple[str, ...] = ()
+    agreement_ids: tuple[str, ...] = ()
+    reason: str | None = None
+    request_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+_recent: deque[AccessEvent] = deque(maxlen=1000)
+
+
+def recent_events() -> list[AccessEvent]:
+    return list(_recent)
+
+
+def emit(session: Session | None, event: AccessEvent) -> None:
+    """Record one access event; the audit package, when present, writes it in `session`."""
+    _recent.append(event)
+    try:
+        record = importlib.import_module("openhhs.audit").record
+    except (ImportError, AttributeError):
+        log.info(
+            "%s %s actor=%s person=%s", event.action, event.outcome, event.actor, event.person_id
+        )
+        return
+    record(
+        session,
+        action=event.action,
+        outcome=event.outcome,
+        actor=event.actor,
+        agency=event.agency,
+        roles=list(event.roles),
+        purpose=event.purpose,
+        person_id=event.person_id,
+        elements=list(event.elements),
+        agreement_ids=list(event.agreement_ids),
+        reason=event.reason,
+        request_id=event.request_id,
+        details=event.details,
+    )
+
+
+def event_for(principal: Principal | None, action: str, outcome: str, **kw: Any) -> AccessEvent:
+    return AccessEvent(
+        action=action,
+        outcome=outcome,
+        actor=principal.id if principal else kw.pop("actor", "anonymous"),
+        agency=principal.agency if principal else kw.pop("agency", None),
+        roles=tuple(sorted(principal.roles)) if principal else (),
+        **kw,
+    )

@@ -1,0 +1,182 @@
+"""FastAPI dependencies: who is calling (`current_principal`) and why (`require_purpose`).
+
+Routers declare `principal: PrincipalDep, purpose: PurposeDep` and pass both to `enforce`. A
+bearer token (SSO JWT or agency service token) wins over the session cookie; cookie-authenticated
+unsafe requests must carry the session's CSRF token (header `X-CSRF-Token` or form field
+`csrf_token`). Failures raise `openhhs.errors` classes, which the app renders as 401/403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from openhhs.access._audit import emit, event_for
+from openhhs.access.accounts import authenticate_service_token, is_service_token
+from openhhs.access.pdp import allowed_purposes
+from openhhs.access.principal import Principal
+from openhhs.access.sso import SSOConfig, principal_from_claims, validate_jwt
+from openhhs.access.store import current_policy
+from openhhs.access.vocab import Purpose, Role
+from openhhs.access.websessions import (
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    ActiveSession,
+    csrf_matches,
+    resume_session,
+)
+from openhhs.errors import Forbidden, NotAuthenticated
+
+PURPOSE_HEADER = "X-OpenHHS-Purpose"
+PURPOSE_PARAM = "purpose"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def access_db(request: Request) -> Iterator[Session]:
+    """A session on the app's engine (`app.state.engine`); commits what authentication touched."""
+    engine: Engine = request.app.state.engine
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+        if session.new or session.dirty:
+            session.commit()
+
+
+@lru_cache(maxsize=1)
+def _env_sso_config() -> SSOConfig | None:
+    return SSOConfig.from_env()
+
+
+def sso_config(request: Request) -> SSOConfig | None:
+    """`app.state.sso_config` when the app sets one (tests), else from OPENHHS_SSO_* variables."""
+    config = getattr(request.app.state, "sso_config", None)
+    return config if isinstance(config, SSOConfig) else _env_sso_config()
+
+
+async def _presented_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FORM_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def current_principal(
+    request: Request, db: Annotated[Session, Depends(access_db)]
+) -> Principal:
+    """The authenticated caller, or 401. Sets `request.state.principal` (and `.web_session`)."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    auth = request.headers.get("authorization")
+    principal: Principal
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise NotAuthenticated("use an Authorization: Bearer token")
+        try:
+            if is_service_token(token):
+                principal = authenticate_service_token(db, token)
+            else:
+                config = sso_config(request)
+                if config is None:
+                    raise NotAuthenticated("single sign-on is not configured on this server")
+                principal = principal_from_claims(db, config, validate_jwt(config, token))
+        except NotAuthenticated as exc:
+            emit(db, event_for(None, "auth:token", "failure", reason=exc.message))
+            db.commit()
+            raise
+    else:
+        active = resume_session(db, request.cookies.get(SESSION_COOKIE))
+        if active is None:
+            raise NotAuthenticated("sign in first")
+        if request.method not in _SAFE_METHODS and not csrf_matches(
+            active, await _presented_csrf(request)
+        ):
+            emit(
+                db,
+                event_for(
+                    active.principal, "auth:csrf", "denied", reason="missing or wrong CSRF token"
+                ),
+            )
+            db.commit()
+            raise Forbidden("missing or wrong CSRF token")
+        request.state.web_session = active
+        principal = active.principal
+    request.state.principal = principal
+    return principal
+
+
+def web_session(
+    request: Request, principal: Annotated[Principal, Depends(current_principal)]
+) -> ActiveSession | None:
+    """The portal session behind the request (None for bearer-token callers)."""
+    active = getattr(request.state, "web_session", None)
+    return active if isinstance(active, ActiveSession) else None
+
+
+def purposes_of(db: Session, principal: Principal, on: dt.date | None = None) -> list[Purpose]:
+    """Purposes to offer in the portal's purpose picker, sorted."""
+    on = on or dt.datetime.now(dt.UTC).date()
+    return sorted(allowed_purposes(current_policy(db), principal, on))
+
+
+def require_purpose(
+    request: Request,
+    principal: Annotated[Principal, Depends(current_principal)],
+    db: Annotated[Session, Depends(access_db)],
+) -> Purpose:
+    """The purpose of the request (header, query parameter, or the portal session's choice).
+
+    It must be one the principal's own agency or an agreement in force allows for its roles;
+    anything else is purpose spoofing: 403, and audited.
+    """
+    raw = request.headers.get(PURPOSE_HEADER) or request.query_params.get(PURPOSE_PARAM)
+    if not raw:
+        active = getattr(request.state, "web_session", None)
+        raw = active.purpose if isinstance(active, ActiveSession) else None
+    if not raw:
+        raise Forbidden(f"name the purpose of this request ({PURPOSE_HEADER} header or ?purpose=)")
+    raw = raw.strip()[:64]
+    try:
+        purpose = Purpose(raw)
+    except ValueError:
+        purpose = None
+    if purpose is None or purpose not in purposes_of(db, principal):
+        emit(
+            db,
+            event_for(
+                principal, "purpose:denied", "denied", purpose=raw, reason="purpose not allowed"
+            ),
+        )
+        db.commit()
+        raise Forbidden(f"purpose {raw!r} is not allowed for your agency and role")
+    request.state.purpose = purpose
+    return purpose
+
+
+def require_role(*roles: Role) -> Callable[..., Any]:
+    """Dependency factory: 403 unless the principal has one of `roles`."""
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden(f"needs one of the roles: {', '.join(roles)}")
+        return principal
+
+    return check
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+PurposeDep = Annotated[Purpose, Depends(require_purpose)]
+WebSessionDep = Annotated[ActiveSession | None, Depends(web_session)]

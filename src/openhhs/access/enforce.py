@@ -1,0 +1,321 @@
+"""The one enforcement function: every person-level response passes through `enforce`.
+
+It walks a payload of the shape below, asks the decision point about each element, replaces what
+is not granted with a redaction marker saying why, and audits what was returned and what was
+denied. Anything it does not recognise is removed: deny by default applies to shapes too.
+
+Payload shape (everything optional)::
+
+    {
+      "person_id": "...",                       # kept as is
+      "person": {"name": ..., "dob": ..., ...},  # element person.<key>
+      "household": {"members": [...], ...},      # element household.<key>
+      "enrollments": [{"agency": "HRA", "categories": [], "id": 1,
+                       "program": ..., "status": ..., "dates": ..., "case_number": ...,
+                       "worker_contact": ...}],  # element enrollment.<key>, per field
+      "events": [{"agency": "DHS", "type": "shelter_entry", ...}],      # event.<group>, whole item
+      "alerts": [{"agency": "DHS", "type": "shelter_entry", ...}],      # as events
+      "documents": [{"agency": "HRA", "doc_type": "lease", "id": 7, ...}],  # document.<type>
+      "records": [{"agency": "DHS", ...}]        # source.raw: the owning agency's users only
+    }
+
+Items of a consent-protected category (mental health, substance use, HIV, child welfare) that are
+denied are dropped without a marker: a marker would itself disclose that such a record exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from openhhs.access._audit import emit, event_for
+from openhhs.access.agreement import item_categories
+from openhhs.access.facts import load_facts
+from openhhs.access.pdp import Decision, PersonFacts, evaluate
+from openhhs.access.policy import Policy
+from openhhs.access.principal import Principal
+from openhhs.access.store import current_policy
+from openhhs.access.vocab import CONSENT_CATEGORIES
+from openhhs.model.codes import EventType, SensitiveCategory
+
+STRUCTURAL_KEYS = frozenset({"person_id", "enterprise_id"})
+ITEM_KEYS = frozenset({"agency", "categories", "id"})  # describe an item; not data elements
+
+EVENT_ELEMENTS: dict[str, str] = {
+    EventType.CASE_OPENED: "event.case",
+    EventType.CASE_CLOSING: "event.case",
+    EventType.CASE_CLOSED: "event.case",
+    EventType.SHELTER_ENTRY: "event.shelter",
+    EventType.SHELTER_EXIT: "event.shelter",
+    EventType.JAIL_BOOKING: "event.jail",
+    EventType.JAIL_RELEASE: "event.jail",
+    EventType.PLACEMENT: "event.placement",
+    EventType.PLACEMENT_END: "event.placement",
+    EventType.MH_SERVICE: "event.mental_health",
+    EventType.MOVE: "event.move",
+    EventType.SCHOOL_ENROLLMENT: "event.school",
+    EventType.SCHOOL_EXIT: "event.school",
+    EventType.BENEFIT_APPLICATION: "event.benefit_application",
+    EventType.HOSPITAL_DISCHARGE: "event.hospital",
+    EventType.DEATH: "event.death",
+}
+
+
+def redacted(reason: str) -> dict[str, Any]:
+    """The marker that stands where a value was withheld."""
+    return {"redacted": True, "reason": reason}
+
+
+def is_redacted(value: Any) -> bool:
+    return isinstance(value, Mapping) and value.get("redacted") is True and "reason" in value
+
+
+@dataclass
+class Enforced:
+    payload: dict[str, Any]
+    returned: set[str] = field(default_factory=set)
+    denied: dict[str, str] = field(default_factory=dict)  # element -> first reason
+    agreement_ids: set[str] = field(default_factory=set)
+    decisions: list[tuple[str, Decision]] = field(default_factory=list)  # (path, decision)
+
+
+class _Walker:
+    def __init__(
+        self,
+        policy: Policy,
+        principal: Principal,
+        purpose: str,
+        facts: PersonFacts,
+        at: dt.datetime,
+        out: Enforced,
+    ) -> None:
+        self.policy, self.principal, self.purpose, self.facts, self.at = (
+            policy,
+            principal,
+            purpose,
+            facts,
+            at,
+        )
+        self.out = out
+        self._memo: dict[tuple[Any, ...], Decision] = {}
+
+    def decide(
+        self,
+        path: str,
+        element: str,
+        provider: str | None,
+        categories: frozenset[SensitiveCategory],
+        document_id: str | None = None,
+    ) -> Decision:
+        key = (element, provider, categories, document_id)
+        d = self._memo.get(key)
+        if d is None:
+            d = evaluate(
+                self.policy,
+                self.principal,
+                self.purpose,
+                element,
+                self.facts,
+                at=self.at,
+                provider=provider,
+                categories=categories,
+                document_id=document_id,
+            )
+            self._memo[key] = d
+        self.out.decisions.append((path, d))
+        if d.allow:
+            self.out.returned.add(element)
+            if d.agreement_id:
+                self.out.agreement_ids.add(d.agreement_id)
+        else:
+            self.out.denied.setdefault(element, d.reason)
+        return d
+
+    def fields(self, section: str, data: Any, provider: str | None) -> Any:
+        if not isinstance(data, Mapping):
+            return redacted("not a catalogued data element")
+        result: dict[str, Any] = {}
+        for key, value in data.items():
+            d = self.decide(f"{section}.{key}", f"{section}.{key}", provider, frozenset())
+            result[key] = value if d.allow else redacted(d.reason)
+        return result
+
+    def enrollment(self, i: int, item: Any) -> Any:
+        if not isinstance(item, Mapping):
+            return None
+        provider, cats = _provider(item), _categories(item)
+        if provider is None:
+            return redacted("record has no owning agency")
+        kept: dict[str, Any] = {k: item[k] for k in ITEM_KEYS if k in item and k != "categories"}
+        any_granted = False
+        for key, value in item.items():
+            if key in ITEM_KEYS:
+                continue
+            d = self.decide(f"enrollments[{i}].{key}", f"enrollment.{key}", provider, cats)
+            kept[key] = value if d.allow else redacted(d.reason)
+            any_granted = any_granted or d.allow
+        if any_granted:
+            return kept
+        return (
+            None
+            if _protected(item_categories("enrollment.program", provider) | cats)
+            else (redacted(self.out.denied.get("enrollment.program") or _first_reason(kept)))
+        )
+
+    def whole(self, path: str, element: str, item: Mapping[str, Any], document_id: Any) -> Any:
+        provider, cats = _provider(item), _categories(item)
+        if provider is None:
+            return redacted("record has no owning agency")
+        doc_id = str(document_id) if document_id is not None else None
+        d = self.decide(path, element, provider, cats, doc_id)
+        if d.allow:
+            return {k: v for k, v in item.items() if k != "categories"}
+        if _protected(item_categories(element, provider) | cats):
+            return None
+        return redacted(d.reason)
+
+
+def _provider(item: Mapping[str, Any]) -> str | None:
+    value = item.get("agency")
+    return value if isinstance(value, str) and value else None
+
+
+def _categories(item: Mapping[str, Any]) -> frozenset[SensitiveCategory]:
+    out = set()
+    for c in item.get("categories") or ():
+        try:
+            out.add(SensitiveCategory(c))
+        except ValueError:
+            continue
+    return frozenset(out)
+
+
+def _protected(cats: frozenset[SensitiveCategory]) -> bool:
+    return any(c in CONSENT_CATEGORIES for c in cats)
+
+
+def _first_reason(item: Mapping[str, Any]) -> str:
+    for v in item.values():
+        if is_redacted(v):
+            return str(v["reason"])
+    return "not shared with you under any agreement"
+
+
+def _element_of_event(item: Mapping[str, Any]) -> str:
+    return EVENT_ELEMENTS.get(str(item.get("type")), "event.unknown")
+
+
+def enforce(
+    principal: Principal,
+    purpose: str,
+    person_id: str,
+    payload: Mapping[str, Any],
+    *,
+    session: Session,
+    at: dt.datetime | None = None,
+    request_id: str | None = None,
+    action: str = "person:read",
+    policy: Policy | None = None,
+    facts: PersonFacts | None = None,
+) -> Enforced:
+    """Filter one person-level payload for `principal` and `purpose`, and audit the result."""
+    at = at or dt.datetime.now(dt.UTC)
+    policy = policy or current_policy(session)
+    if facts is None or facts.person_id != person_id:
+        facts = load_facts(session, person_id, at=at)
+    out = Enforced(payload={})
+    w = _Walker(policy, principal, purpose, facts, at, out)
+    result: dict[str, Any] = {}
+    for section, value in payload.items():
+        if section in STRUCTURAL_KEYS:
+            result[section] = value
+        elif section in ("person", "household"):
+            provider = (
+                value.get("agency")
+                if section == "household" and isinstance(value, Mapping)
+                else None
+            )
+            data = (
+                {k: v for k, v in value.items() if k != "agency"}
+                if isinstance(value, Mapping)
+                else value
+            )
+            result[section] = w.fields(
+                section, data, provider if isinstance(provider, str) else None
+            )
+        elif section == "enrollments" and isinstance(value, list):
+            items = (w.enrollment(i, it) for i, it in enumerate(value))
+            result[section] = [it for it in items if it is not None]
+        elif section in ("events", "alerts") and isinstance(value, list):
+            items = (
+                w.whole(f"{section}[{i}]", _element_of_event(it), it, None)
+                if isinstance(it, Mapping)
+                else None
+                for i, it in enumerate(value)
+            )
+            result[section] = [it for it in items if it is not None]
+        elif section == "documents" and isinstance(value, list):
+            items = (
+                w.whole(f"documents[{i}]", f"document.{it.get('doc_type')}", it, it.get("id"))
+                if isinstance(it, Mapping)
+                else None
+                for i, it in enumerate(value)
+            )
+            result[section] = [it for it in items if it is not None]
+        elif section == "records" and isinstance(value, list):
+            items = (
+                w.whole(f"records[{i}]", "source.raw", it, None)
+                if isinstance(it, Mapping)
+                else None
+                for i, it in enumerate(value)
+            )
+            result[section] = [it for it in items if it is not None]
+        else:
+            out.denied.setdefault(section, "not a catalogued data element")
+            result[section] = redacted("not a catalogued data element")
+    out.payload = result
+    _audit(session, principal, purpose, person_id, out, request_id, action)
+    return out
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    purpose: str,
+    person_id: str,
+    out: Enforced,
+    request_id: str | None,
+    action: str,
+) -> None:
+    if out.returned:
+        emit(
+            session,
+            event_for(
+                principal,
+                action,
+                "success",
+                purpose=purpose,
+                person_id=person_id,
+                elements=tuple(sorted(out.returned)),
+                agreement_ids=tuple(sorted(out.agreement_ids)),
+                request_id=request_id,
+            ),
+        )
+    if out.denied or not out.returned:
+        emit(
+            session,
+            event_for(
+                principal,
+                action,
+                "denied",
+                purpose=purpose,
+                person_id=person_id,
+                elements=tuple(sorted(out.denied)),
+                reason="; ".join(sorted(set(out.denied.values())))[:2000] or "nothing requested",
+                request_id=request_id,
+            ),
+        )

@@ -1,0 +1,54 @@
+"""From the person id a request names (an Enterprise ID) to the agency records behind it.
+
+The Common Client Index owns that mapping; this module asks it through one replaceable function
+so the decision point does not depend on how the index stores links (tests and tools may plug a
+different resolver with `set_person_resolver`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openhhs.errors import NotFound
+from openhhs.model import SourcePerson
+
+PersonResolver = Callable[[Session, str], Sequence[int]]
+
+
+def _cci_members(session: Session, person_id: str) -> Sequence[int]:
+    try:
+        from openhhs.cci.registry import members
+    except ImportError:  # the index is not installed: nothing is linked, nothing is shared
+        return []
+    try:
+        return members(session, person_id)
+    except NotFound:
+        return []
+
+
+_resolver: PersonResolver = _cci_members
+
+
+def set_person_resolver(resolver: PersonResolver | None) -> None:
+    """Replace the Enterprise ID -> source person ids lookup (None restores the index's)."""
+    global _resolver
+    _resolver = resolver or _cci_members
+
+
+def source_person_ids(session: Session, person_id: str) -> list[int]:
+    return list(_resolver(session, person_id))
+
+
+def record_agencies(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """Owning agency of each live (not tombstoned) source person record."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(SourcePerson.id, SourcePerson.agency_id).where(
+            SourcePerson.id.in_(ids), SourcePerson.is_deleted.is_(False)
+        )
+    )
+    return {r[0]: r[1] for r in rows}
