@@ -1,0 +1,369 @@
+"""Real-time matching: `match` ranks candidates for one record; `upsert` links one stored record.
+
+Both read the persistent index (`index.py`), score with the stored Splink model (`scorer.py`)
+and decide with the model's own bands: auto-link at p >= auto_link unless a second Enterprise ID
+scores within `margin` bits (then review), review at p >= review, otherwise a new Enterprise ID.
+Steward decisions stick: a `different` label (never link) removes a candidate ID, a `same` label
+forces it. Two valid SSNs that disagree confidently never link.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from openhhs.cci import index, registry
+from openhhs.cci._sql import _damerau
+from openhhs.cci.model import ActiveModel, active_model
+from openhhs.cci.models import Link, PairLabel
+from openhhs.cci.scorer import ComparisonPart
+from openhhs.errors import InvalidInput, NotFound
+from openhhs.linkage.features import has_identity, source_person_record, to_features
+from openhhs.model.person import SourcePerson
+
+Decision = Literal["linked", "new", "review", "unchanged", "removed"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One indexed record that may be the same person, with the why."""
+
+    source_person_id: int
+    enterprise_id: str | None
+    match_weight: float
+    match_probability: float
+    breakdown: tuple[ComparisonPart, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source_person_id": self.source_person_id,
+            "enterprise_id": self.enterprise_id,
+            "match_weight": self.match_weight,
+            "match_probability": self.match_probability,
+            "breakdown": [p.as_dict() for p in self.breakdown],
+        }
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """What `upsert` did with one source record."""
+
+    source_person_id: int
+    enterprise_id: str | None
+    decision: Decision
+    reason: str
+    best: Candidate | None = None
+    candidates: tuple[Candidate, ...] = ()
+    review_item_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------- features
+
+
+def is_linkable(f: Mapping[str, Any]) -> bool:
+    """A name plus a DOB or SSN, or an SSN plus a DOB (same rule as batch linkage)."""
+    if not has_identity(f):
+        return False
+    has_name = bool(f.get("first_name") or f.get("last_name"))
+    has_dob, has_ssn = bool(f.get("dob")), bool(f.get("ssn"))
+    return (has_name and (has_dob or has_ssn)) or (has_ssn and has_dob)
+
+
+def features_of(record: SourcePerson | Mapping[str, Any]) -> dict[str, Any]:
+    """Comparison features of a stored record or of a link-file-style mapping."""
+    if isinstance(record, SourcePerson):
+        return to_features(source_person_record(record))
+    if isinstance(record, Mapping):
+        return to_features(record)
+    raise InvalidInput("a record must be a SourcePerson or a mapping of person fields")
+
+
+def ssn_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two valid SSNs more than one edit apart with different last four: different people."""
+    sa, sb = a.get("ssn"), b.get("ssn")
+    if not sa or not sb:
+        return False
+    return _damerau(sa, sb) > 1 and sa[-4:] != sb[-4:]
+
+
+# ----------------------------------------------------------------------- TF cache
+
+
+class _TfView(dict[str, float]):
+    """A TF lookup; values never seen get the column's floor (a value seen once)."""
+
+    floor: float = 0.0
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        v = dict.get(self, key)
+        return v if v is not None else (self.floor or default)
+
+
+_tf_lock = threading.Lock()
+_tf_cache: dict[tuple[str, str], tuple[float, dict[str, _TfView]]] = {}
+TF_TTL_SECONDS = 300.0
+
+
+def _term_frequencies(session: Session, model: ActiveModel) -> dict[str, _TfView]:
+    bind = session.get_bind()
+    key = (str(getattr(bind, "url", id(bind))), model.version)
+    now = time.monotonic()
+    with _tf_lock:
+        hit = _tf_cache.get(key)
+        if hit is not None and now - hit[0] < TF_TTL_SECONDS:
+            return hit[1]
+    tables = index.load_term_frequencies(session, model.scorer.tf_columns)
+    views: dict[str, _TfView] = {}
+    for col, table in tables.items():
+        view = _TfView(table)
+        view.floor = min(table.values()) if table else 0.0
+        views[col] = view
+    with _tf_lock:
+        _tf_cache[key] = (now, views)
+    return views
+
+
+def clear_caches() -> None:
+    """Forget cached TF tables (after `index.store_term_frequencies`)."""
+    with _tf_lock:
+        _tf_cache.clear()
+
+
+# ----------------------------------------------------------------------------- match
+
+
+def _score_candidates(
+    session: Session,
+    features: Mapping[str, Any],
+    model: ActiveModel,
+    exclude: int | None,
+) -> list[tuple[Candidate, dict[str, Any]]]:
+    ids = [i for i in index.candidate_ids(session, index.blocking_keys(features)) if i != exclude]
+    rows = index.load_candidates(session, ids)
+    scorer = model.scorer
+    tf = _term_frequencies(session, model)
+    out: list[tuple[Candidate, dict[str, Any]]] = []
+    for rid, f, eid in rows:
+        s = scorer.score(features, f, tf)
+        out.append((Candidate(rid, eid, s.match_weight, s.match_probability, s.parts), f))
+    out.sort(key=lambda t: (-t[0].match_weight, t[0].source_person_id))
+    return out
+
+
+def match(
+    session: Session,
+    record: SourcePerson | Mapping[str, Any] | int,
+    limit: int = 10,
+    *,
+    model: ActiveModel | None = None,
+) -> list[Candidate]:
+    """Ranked candidates for a record (stored id, `SourcePerson`, or person fields).
+
+    Each candidate carries match weight, probability and the per-comparison breakdown. A record
+    without enough identity (see `is_linkable`) has no candidates.
+    """
+    if limit < 1 or limit > 1000:
+        raise InvalidInput("limit must be between 1 and 1000")
+    model = model or active_model(session)
+    exclude: int | None = None
+    if isinstance(record, int) and not isinstance(record, bool):
+        exclude = record
+        f = index.stored_features(session, record)
+        if f is None:
+            person = session.get(SourcePerson, record)
+            if person is None:
+                raise NotFound(f"source person record {record} not found")
+            f = features_of(person)
+    elif isinstance(record, SourcePerson | Mapping):
+        if isinstance(record, SourcePerson):
+            exclude = record.id
+        f = features_of(record)
+    else:
+        raise InvalidInput("a record must be an id, a SourcePerson or a mapping of person fields")
+    if not is_linkable(f):
+        return []
+    return [c for c, _f in _score_candidates(session, f, model, exclude)[:limit]]
+
+
+# ---------------------------------------------------------------------------- upsert
+
+
+def _labels_for(session: Session, rid: int) -> tuple[set[int], set[int]]:
+    """(records never to link with, records a steward said are the same person)."""
+    never: set[int] = set()
+    same: set[int] = set()
+    rows = session.execute(
+        select(PairLabel.left_id, PairLabel.right_id, PairLabel.label).where(
+            or_(PairLabel.left_id == rid, PairLabel.right_id == rid)
+        )
+    ).all()
+    for left, right, label in rows:
+        other = right if left == rid else left
+        (same if label == "same" else never).add(other)
+    return never, same
+
+
+def _eids_of(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            select(Link.source_person_id, Link.enterprise_id).where(
+                Link.source_person_id.in_(list(ids))
+            )
+        ).all()
+    )
+
+
+@dataclass
+class _EidScore:
+    eid: str
+    best: Candidate
+    forced: bool = False
+
+
+def decide(
+    candidates: list[Candidate],
+    model: ActiveModel,
+    *,
+    blocked_eids: set[str],
+    forced_eids: set[str],
+) -> tuple[Decision, str, _EidScore | None, list[_EidScore]]:
+    """The three-band + margin rule over candidates grouped by Enterprise ID (pure)."""
+    by_eid: dict[str, _EidScore] = {}
+    for c in candidates:
+        if c.enterprise_id is None or c.enterprise_id in blocked_eids:
+            continue
+        cur = by_eid.get(c.enterprise_id)
+        if cur is None or c.match_weight > cur.best.match_weight:
+            by_eid[c.enterprise_id] = _EidScore(c.enterprise_id, c)
+    for eid in forced_eids:
+        if eid in by_eid:
+            by_eid[eid].forced = True
+    ranked = sorted(by_eid.values(), key=lambda e: (not e.forced, -e.best.match_weight, e.eid))
+    if not ranked:
+        return "new", "no candidate", None, []
+    top = ranked[0]
+    if top.forced:
+        return "linked", "steward decision: same person", top, ranked
+    bands = model.bands
+    p1 = top.best.match_probability
+    second = ranked[1] if len(ranked) > 1 else None
+    if p1 >= bands.auto_link:
+        if second is not None and top.best.match_weight - second.best.match_weight < bands.margin:
+            return "review", "second-best Enterprise ID within the margin", top, ranked
+        return "linked", f"p={p1:.6f} >= auto-link {bands.auto_link}", top, ranked
+    if p1 >= bands.review:
+        return "review", f"p={p1:.4f} in the review band", top, ranked
+    return "new", f"best p={p1:.4f} below review {bands.review}", top, ranked
+
+
+def upsert(
+    session: Session,
+    source_record_id: int,
+    *,
+    model: ActiveModel | None = None,
+    actor: str = "online",
+) -> MatchOutcome:
+    """Index one new or changed stored record and link it incrementally, without a batch run.
+
+    Links to an existing Enterprise ID, a new one, or a new one plus review items. A tombstoned
+    record leaves the index and its Enterprise ID. Flushes, does not commit.
+    """
+    from openhhs.cci import review  # review imports match (unmerge re-matches)
+
+    person = session.get(SourcePerson, source_record_id)
+    if person is None:
+        raise NotFound(f"source person record {source_record_id} not found")
+    rid = person.id
+    if person.is_deleted:
+        index.remove_record(session, rid)
+        registry.unlink_record(session, rid, actor=actor)
+        return MatchOutcome(rid, None, "removed", "source record deleted (tombstone)")
+    model = model or active_model(session)
+    features = features_of(person)
+    index.index_record(session, rid, features)
+    current = registry.enterprise_id_of(session, rid)
+    if not is_linkable(features):
+        return _keep_alone(session, rid, current, actor, "not enough identity to link on")
+
+    scored = _score_candidates(session, features, model, rid)
+    candidates = [c for c, _f in scored]
+    never, same = _labels_for(session, rid)
+    blocked_ids = never | {c.source_person_id for c, f in scored if ssn_conflict(features, f)}
+    eid_map = _eids_of(session, blocked_ids | same)
+    blocked_eids = {eid_map[i] for i in blocked_ids if i in eid_map}
+    forced_eids = {eid_map[i] for i in same if i in eid_map} - blocked_eids
+    own_mates = set(registry.members(session, current)) - {rid} if current else set()
+    # the record's own ID is judged like any other, except it cannot be its only evidence
+    decision, reason, top, ranked = decide(
+        candidates, model, blocked_eids=blocked_eids, forced_eids=forced_eids
+    )
+    shown = tuple(candidates[:10])
+    if decision == "linked" and top is not None:
+        if current == top.eid:
+            return MatchOutcome(rid, current, "unchanged", reason, top.best, shown)
+        eid = _move(session, rid, current, top.eid, top.best.match_probability, actor, reason)
+        return MatchOutcome(rid, eid, "linked", reason, top.best, shown)
+    if decision == "review" and top is not None:
+        keep: str | None = current if current and (current == top.eid or not own_mates) else None
+        if keep is None:
+            keep = _keep_alone(session, rid, current, actor, reason).enterprise_id
+        items = []
+        for e in ranked[:3]:
+            if e.best.match_probability >= model.bands.review and e.eid != keep:
+                items.append(
+                    review.enqueue(
+                        session,
+                        rid,
+                        e.best.source_person_id,
+                        e.best,
+                        reason="margin" if "margin" in reason else "band",
+                        origin="online",
+                    )
+                )
+        return MatchOutcome(rid, keep, "review", reason, top.best, shown, tuple(items))
+    # no link: a record already alone keeps its ID; one that no longer fits its ID leaves it
+    if (
+        current is not None
+        and own_mates
+        and any(
+            c.enterprise_id == current and c.match_probability >= model.bands.review
+            for c in candidates
+        )
+    ):
+        return MatchOutcome(rid, current, "unchanged", reason, top.best if top else None, shown)
+    out = _keep_alone(session, rid, current, actor, reason)
+    return MatchOutcome(rid, out.enterprise_id, "new", reason, top.best if top else None, shown)
+
+
+def _move(
+    session: Session,
+    rid: int,
+    current: str | None,
+    target: str,
+    probability: float,
+    actor: str,
+    reason: str,
+) -> str:
+    if current is not None and set(registry.members(session, current)) == {rid}:
+        # the record was alone: its old ID becomes an alias of the one it joins
+        return registry.merge(session, target, current, actor=actor, reason=reason)
+    return registry.link_record(
+        session, rid, target, method="online", probability=probability, actor=actor, reason=reason
+    )
+
+
+def _keep_alone(
+    session: Session, rid: int, current: str | None, actor: str, reason: str
+) -> MatchOutcome:
+    if current is not None and set(registry.members(session, current)) == {rid}:
+        return MatchOutcome(rid, current, "unchanged", reason)
+    eid = registry.link_record(session, rid, None, method="online", actor=actor, reason=reason)
+    return MatchOutcome(rid, eid, "new", reason)
