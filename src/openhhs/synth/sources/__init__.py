@@ -1,0 +1,1 @@
+"""One module per agency; each builds its records from the city and renders its native files."""
