@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(__import__("openhhs.demo.cli", fromlist=["app"]).app)  # serve, demo
+app.add_typer(__import__("openhhs.synth.cli", fromlist=["app"]).app)  # synth
 
 
 def main() -> None:
