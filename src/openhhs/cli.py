@@ -13,6 +13,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(__import__("openhhs.audit.cli", fromlist=["app"]).app, name="audit")
 app.add_typer(__import__("openhhs.demo.cli", fromlist=["app"]).app)  # serve, demo
 app.add_typer(__import__("openhhs.synth.cli", fromlist=["app"]).app)  # synth
 

@@ -1,0 +1,68 @@
+"""`openhhs audit verify|export`: check the hash chain; export it as FHIR AuditEvents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from openhhs.config import Settings
+
+app = typer.Typer(help="Verify and export the tamper-evident audit log.", no_args_is_help=True)
+console = Console()
+
+
+def _engine() -> Engine:
+    from openhhs.db.engine import make_engine
+
+    return make_engine(Settings.from_env().database_url)
+
+
+@app.command("verify")
+def verify_cmd() -> None:
+    """Walk the whole chain; exit 1 and name the first edited, deleted or reordered entry."""
+    from openhhs.audit.service import verify
+
+    result = verify(_engine())
+    if result.ok:
+        console.print(f"[green]OK[/green] {result}")
+        return
+    console.print(f"[red]TAMPERED[/red] {result}")
+    raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", help="File to write (JSON).")],
+    fhir: Annotated[
+        bool, typer.Option("--fhir/--raw", help="FHIR R4 AuditEvent Bundle, or raw rows.")
+    ] = True,
+) -> None:
+    """Write every entry, in chain order, as a FHIR R4 Bundle of AuditEvents (or raw rows)."""
+    from openhhs.audit.chain import utc_iso
+    from openhhs.audit.fhir import to_fhir_audit_event
+    from openhhs.audit.service import entry_fields, iter_entries
+
+    count = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        if fhir:
+            fh.write('{"resourceType":"Bundle","type":"collection","entry":[')
+        else:
+            fh.write("[")
+        for entry in iter_entries(_engine()):
+            item: dict[str, Any]
+            if fhir:
+                item = {"resource": to_fhir_audit_event(entry)}
+            else:
+                item = {**entry_fields(entry), "prev_hash": entry.prev_hash, "hash": entry.hash}
+                item["at"] = utc_iso(entry.at)
+            fh.write(("," if count else "") + json.dumps(item, ensure_ascii=False))
+            count += 1
+        fh.write("]}" if fhir else "]")
+        fh.write("\n")
+    console.print(f"wrote {count} audit entries to {out}")

@@ -1,0 +1,261 @@
+"""Writing, verifying and reading the audit log.
+
+`record` is the only writer. It runs inside the caller's transaction, so a write and its audit
+entry commit or roll back together; `record_committed` writes in a transaction of its own, for
+events that must be kept even when the request fails (denials, logins).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from openhhs.audit.chain import GENESIS, entry_hash, json_safe
+from openhhs.audit.models import AuditAction, AuditEntry, AuditOutcome
+from openhhs.db.base import utcnow
+from openhhs.errors import InvalidInput
+
+# Key of the PostgreSQL advisory lock that serializes writers ("AUDT" in ASCII).
+ADVISORY_LOCK_KEY = 0x41554454
+
+_DEFAULT_OUTCOME = {AuditAction.DENY: AuditOutcome.DENIED}
+
+
+def _lock_chain(session: Session) -> None:
+    """Make this transaction the only writer until it ends, so no two entries share a parent."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    else:
+        # A write statement takes SQLite's single write lock for the rest of the transaction;
+        # it matches no row, so the append-only trigger never fires.
+        session.execute(text("DELETE FROM audit_log WHERE 0 = 1"))
+
+
+def _clip(value: Any, limit: int) -> str | None:
+    if value is None:
+        return None
+    return str(value)[:limit]
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: AuditAction | str,
+    outcome: AuditOutcome | str | None = None,
+    actor_agency: str | None = None,
+    purpose: str | None = None,
+    person_id: str | int | None = None,
+    elements: Iterable[str] = (),
+    agreement_id: str | None = None,
+    request_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain (flushed, not committed) and return it.
+
+    `action`: read, write, deny, export, login, admin. `outcome` defaults to `denied` for a
+    deny and `success` otherwise. `elements` names what was returned or changed
+    (`person.name`, `enrollment.*`). Raises `InvalidInput` for an unknown action or outcome.
+    """
+    try:
+        action = AuditAction(action)
+        outcome = AuditOutcome(outcome or _DEFAULT_OUTCOME.get(action, AuditOutcome.SUCCESS))
+    except ValueError as exc:
+        raise InvalidInput(f"audit: {exc}") from exc
+    if not actor:
+        raise InvalidInput("audit: an entry needs an actor")
+    _lock_chain(session)
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": (at or utcnow()).astimezone(dt.UTC),
+        "actor": _clip(actor, 200),
+        "actor_agency": _clip(actor_agency, 16),
+        "purpose": _clip(purpose, 64),
+        "action": action,
+        "person_id": _clip(person_id, 64),
+        "elements": json_safe(sorted({str(e) for e in elements})),
+        "agreement_id": _clip(agreement_id, 128),
+        "outcome": outcome,
+        "request_id": _clip(request_id, 64),
+        "detail": json_safe(detail or {}),
+    }
+    entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, fields))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def record_committed(engine: Engine, **fields: Any) -> AuditEntry:
+    """`record` in its own transaction, committed before returning."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        return record(session, **fields)
+
+
+def entry_fields(entry: AuditEntry) -> dict[str, Any]:
+    """The hashed fields of a stored entry, as `record` hashed them."""
+    return {
+        "seq": entry.seq,
+        "at": entry.at,
+        "actor": entry.actor,
+        "actor_agency": entry.actor_agency,
+        "purpose": entry.purpose,
+        "action": entry.action,
+        "person_id": entry.person_id,
+        "elements": entry.elements,
+        "agreement_id": entry.agreement_id,
+        "outcome": entry.outcome,
+        "request_id": entry.request_id,
+        "detail": entry.detail,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    entries: int  # entries checked
+    head_seq: int | None = None  # last entry (anchor it outside the database)
+    head_hash: str | None = None
+    first_bad_seq: int | None = None
+    problem: str | None = None  # edited | deleted | reordered | replaced
+    reason: str | None = None  # a sentence for the operator
+
+    def __str__(self) -> str:
+        if self.ok:
+            return (
+                f"audit log intact: {self.entries} entries, head {self.head_seq} {self.head_hash}"
+            )
+        return f"audit log TAMPERED at seq {self.first_bad_seq} ({self.problem}): {self.reason}"
+
+
+def _iter_entries(session: Session, batch: int = 2000) -> Iterator[AuditEntry]:
+    """All entries in seq order, a batch at a time (keyset paging keeps memory flat)."""
+    after = None
+    while True:
+        query = select(AuditEntry).order_by(AuditEntry.seq).limit(batch)
+        if after is not None:
+            query = query.where(AuditEntry.seq > after)
+        rows = list(session.scalars(query))
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+        session.expunge_all()
+
+
+def _seq_of_hash(session: Session, value: str) -> int | None:
+    return session.scalar(select(AuditEntry.seq).where(AuditEntry.hash == value))
+
+
+def _seq_after(session: Session, value: str) -> int | None:
+    """The seq of the entry whose prev_hash is `value`: where the entry hashed so was written."""
+    return session.scalar(select(AuditEntry.seq).where(AuditEntry.prev_hash == value).limit(1))
+
+
+def _diagnose(
+    session: Session, entry: AuditEntry, prev: AuditEntry | None, content_ok: bool
+) -> tuple[int, str, str]:
+    """Name the first problem: which seq, what kind, and why we think so."""
+    expected_seq = prev.seq + 1 if prev else 1
+    expected_prev = prev.hash if prev else GENESIS
+    if entry.prev_hash != expected_prev:
+        parent = _seq_of_hash(session, entry.prev_hash)
+        if parent is None:
+            if prev is not None and content_ok and entry.seq == expected_seq:
+                return (
+                    prev.seq,
+                    "replaced",
+                    f"entry {prev.seq} was rewritten and re-hashed: entry {entry.seq} is "
+                    f"chained to a different entry {prev.seq} ({entry.prev_hash[:12]}…)",
+                )
+            return (
+                expected_seq,
+                "deleted",
+                f"entry {expected_seq} is missing: entry {entry.seq} was chained to an entry "
+                f"that is no longer in the log (after entry {prev.seq if prev else 0})",
+            )
+        return (
+            entry.seq,
+            "reordered",
+            f"entry at seq {entry.seq} was written after entry {parent}, "
+            f"not after entry {prev.seq if prev else 0}",
+        )
+    if not content_ok:
+        successor = _seq_after(session, entry.hash)
+        if successor is not None and successor - 1 != entry.seq:
+            return (
+                entry.seq,
+                "reordered",
+                f"entry at seq {entry.seq} was written as seq {successor - 1}",
+            )
+        return (
+            entry.seq,
+            "edited",
+            f"entry {entry.seq} no longer matches its hash: its content was changed",
+        )
+    missing = (
+        f"{expected_seq}" if entry.seq == expected_seq + 1 else f"{expected_seq}-{entry.seq - 1}"
+    )
+    return (
+        expected_seq,
+        "deleted",
+        f"entries {missing} are missing: seq jumps from {expected_seq - 1} to {entry.seq}",
+    )
+
+
+def verify(engine: Engine) -> VerifyResult:
+    """Walk the chain from the first entry; stop at the first edited, deleted or moved one.
+
+    Catches edits (content no longer matches its hash), deletions (a gap in seq, or a
+    predecessor that is gone), reordering (an entry hashed for another position) and a rewritten
+    entry whose hash was recomputed (its successor still names the old hash). Truncating the
+    newest entries leaves a valid shorter chain: compare `head_seq`/`head_hash` with a copy kept
+    outside the database to catch that.
+    """
+    with Session(engine) as session:
+        prev: AuditEntry | None = None
+        count = 0
+        for entry in _iter_entries(session):
+            expected_prev = prev.hash if prev else GENESIS
+            expected_seq = prev.seq + 1 if prev else 1
+            content_ok = entry_hash(entry.prev_hash, entry_fields(entry)) == entry.hash
+            if not content_ok or entry.prev_hash != expected_prev or entry.seq != expected_seq:
+                seq, problem, reason = _diagnose(session, entry, prev, content_ok)
+                return VerifyResult(
+                    False,
+                    count,
+                    prev.seq if prev else None,
+                    prev.hash if prev else None,
+                    first_bad_seq=seq,
+                    problem=problem,
+                    reason=reason,
+                )
+            prev = entry
+            count += 1
+        return VerifyResult(True, count, prev.seq if prev else None, prev.hash if prev else None)
+
+
+def person_history(session: Session, person_id: str | int, *, limit: int = 500) -> list[AuditEntry]:
+    """Who looked at (or changed, or was refused) this person, newest first."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.person_id == str(person_id))
+        .order_by(AuditEntry.seq.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def iter_entries(engine: Engine) -> Iterator[AuditEntry]:
+    """Every entry in chain order (for exports)."""
+    with Session(engine) as session:
+        yield from _iter_entries(session)

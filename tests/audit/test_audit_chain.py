@@ -1,0 +1,224 @@
+"""The audit log on SQLite and PostgreSQL: append-only, hash-chained, verifiable."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from openhhs.audit import (
+    AuditAction,
+    AuditOutcome,
+    person_history,
+    record,
+    record_committed,
+    verify,
+)
+from openhhs.audit.chain import GENESIS, entry_hash
+from openhhs.audit.service import entry_fields
+from openhhs.errors import InvalidInput
+
+
+def _fill(engine: Engine, n: int = 6) -> None:
+    with Session(engine) as session, session.begin():
+        for i in range(n):
+            record(
+                session,
+                actor=f"worker{i % 2}",
+                actor_agency="HRA",
+                action="read" if i % 3 else "write",
+                purpose="case_management",
+                person_id=f"EID-{i % 3}",
+                elements=["person.name", "person.dob"],
+                agreement_id="dsa-hra-dhs-001",
+                request_id=f"req-{i}",
+                detail={"route": "/api/v1/persons", "n": i},
+            )
+
+
+@contextmanager
+def tampering(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which the append-only triggers do not fire (what an attacker with
+    superuser rights could do). On PostgreSQL the trigger is skipped for this transaction only,
+    since the test database is shared by the tests of this process; on SQLite (a private copy
+    per test) the triggers are dropped."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+        yield conn
+
+
+def test_untouched_log_verifies(engine: Engine) -> None:
+    assert verify(engine).ok and verify(engine).entries == 0
+    _fill(engine)
+    result = verify(engine)
+    assert result.ok, str(result)
+    assert (result.entries, result.head_seq) == (6, 6)
+    with engine.connect() as conn:
+        rows = conn.execute(text("select seq, prev_hash, hash from audit_log order by seq")).all()
+    assert rows[0].prev_hash == GENESIS
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
+    assert result.head_hash == rows[-1].hash
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"])
+def test_plain_sql_update_and_delete_are_refused(engine: Engine, statement: str) -> None:
+    _fill(engine, 2)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from audit_log")).scalar() == 2
+    assert verify(engine).ok
+
+
+def test_truncate_is_refused_for_the_application_role(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; DELETE is refused above")
+    _fill(engine, 2)
+    role = "audit_test_app_role"
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        # A non-superuser with the TRUNCATE privilege still cannot empty the log.
+        conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+        conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+        conn.execute(text(f"GRANT TRUNCATE ON audit_log TO {role}"))
+        conn.execute(text(f"SET LOCAL ROLE {role}"))
+        conn.execute(text("TRUNCATE audit_log"))
+    with engine.begin() as conn:  # the failed transaction rolled the role back too
+        conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+        assert conn.execute(text("select count(*) from audit_log")).scalar() == 2
+
+
+def test_edited_entry_is_pinpointed(engine: Engine) -> None:
+    _fill(engine)
+    with tampering(engine) as conn:
+        conn.execute(text("UPDATE audit_log SET purpose = 'research' WHERE seq = 3"))
+    result = verify(engine)
+    assert not result.ok
+    assert (result.first_bad_seq, result.problem) == (3, "edited")
+    assert result.entries == 2
+
+
+def test_deleted_entry_is_pinpointed(engine: Engine) -> None:
+    _fill(engine)
+    with tampering(engine) as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = 4"))
+    result = verify(engine)
+    assert (result.ok, result.first_bad_seq, result.problem) == (False, 4, "deleted")
+
+
+def test_deleted_first_entry_is_pinpointed(engine: Engine) -> None:
+    _fill(engine)
+    with tampering(engine) as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = 1"))
+    result = verify(engine)
+    assert (result.first_bad_seq, result.problem) == (1, "deleted")
+
+
+def test_deleted_and_renumbered_entries_are_detected(engine: Engine) -> None:
+    _fill(engine)
+    with tampering(engine) as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+        for seq in range(3, 7):
+            conn.execute(
+                text("UPDATE audit_log SET seq = :new WHERE seq = :old"),
+                {"new": seq - 1, "old": seq},
+            )
+    result = verify(engine)
+    assert (result.first_bad_seq, result.problem) == (2, "deleted")
+
+
+def test_reordered_entries_are_detected(engine: Engine) -> None:
+    _fill(engine)
+    with tampering(engine) as conn:  # swap the positions of entries 2 and 3
+        conn.execute(text("UPDATE audit_log SET seq = -1 WHERE seq = 2"))
+        conn.execute(text("UPDATE audit_log SET seq = 2 WHERE seq = 3"))
+        conn.execute(text("UPDATE audit_log SET seq = 3 WHERE seq = -1"))
+    result = verify(engine)
+    assert (result.first_bad_seq, result.problem) == (2, "reordered"), str(result)
+
+
+def test_rewritten_and_rehashed_entry_is_detected(engine: Engine) -> None:
+    """An attacker who recomputes the edited entry's hash still breaks the next link."""
+    _fill(engine)
+    with Session(engine) as session:
+        from openhhs.audit.models import AuditEntry
+
+        entry = session.get(AuditEntry, 3)
+        assert entry is not None
+        fields = entry_fields(entry) | {"actor": "someone_else"}
+        forged = entry_hash(entry.prev_hash, fields)
+    with tampering(engine) as conn:
+        conn.execute(
+            text("UPDATE audit_log SET actor = 'someone_else', hash = :h WHERE seq = 3"),
+            {"h": forged},
+        )
+    result = verify(engine)
+    assert (result.first_bad_seq, result.problem) == (3, "replaced"), str(result)
+
+
+def test_truncated_tail_shows_in_the_head(engine: Engine) -> None:
+    """Removing the newest entries leaves a valid shorter chain: the head is the anchor."""
+    _fill(engine)
+    before = verify(engine)
+    with tampering(engine) as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq >= 5"))
+    after = verify(engine)
+    assert after.ok and (after.head_seq, before.head_seq) == (4, 6)
+    assert after.head_hash != before.head_hash
+
+
+def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(8):
+                record_committed(engine, actor=f"w{n}", action="read", person_id=f"P{i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    result = verify(engine)
+    assert result.ok and result.entries == 32, str(result)
+
+
+def test_person_history_newest_first(engine: Engine) -> None:
+    _fill(engine)
+    with Session(engine) as session:
+        history = person_history(session, "EID-1")
+        assert [e.seq for e in history] == [5, 2]
+        assert {e.person_id for e in history} == {"EID-1"}
+        assert person_history(session, "nobody") == []
+
+
+def test_record_defaults_and_validation(session: Session) -> None:
+    denied = record(
+        session,
+        actor="jdoe",
+        action=AuditAction.DENY,
+        person_id=42,
+        detail={"reason": "not shared with your role under any agreement"},
+    )
+    assert denied.outcome == AuditOutcome.DENIED and denied.person_id == "42"
+    with pytest.raises(InvalidInput):
+        record(session, actor="jdoe", action="peek")
+    with pytest.raises(InvalidInput):
+        record(session, actor="", action="read")
+    long = record(session, actor="x" * 500, action="login", elements=("b", "a", "a"))
+    assert len(long.actor) == 200 and long.elements == ["a", "b"]
+    session.commit()
+    assert verify(session.get_bind()).ok  # type: ignore[arg-type]
