@@ -99,14 +99,14 @@ def test_address_phone_sex() -> None:
             "sex": "female",
         }
     )
-    assert f["street"] == "123 W 45 ST"
+    assert f["street"] == "123 W 45TH ST"
     assert f["unit"] == "4B"
-    assert f["street_unit"] == "123 W 45 ST #4B"
+    assert f["street_unit"] == "123 W 45TH ST #4B"
     assert f["zip5"] == "10036"
     assert f["phone"] == "+12125551234"
     assert f["sex"] == "F"
     assert to_features({"street": "123 W 45 St", "unit": "Apt 4b"})["street_unit"] == (
-        "123 W 45 ST #4B"
+        "123 W 45TH ST #4B"
     )
 
 

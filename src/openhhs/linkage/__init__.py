@@ -6,6 +6,16 @@ records with constraints; `linkfile.link_file` runs a standalone CSV through all
 Splink is imported only by the modules that need it, so `to_features` stays cheap to import.
 """
 
+from typing import Any
+
 from openhhs.linkage.features import FEATURE_COLUMNS, has_identity, to_features
 
-__all__ = ["FEATURE_COLUMNS", "has_identity", "to_features"]
+
+def current_model(bind: Any) -> Any:
+    """The promoted `LinkageModel` in this database (Session or Engine), or None."""
+    from openhhs.linkage.registry import current_model as _current
+
+    return _current(bind)
+
+
+__all__ = ["FEATURE_COLUMNS", "current_model", "has_identity", "to_features"]

@@ -134,7 +134,14 @@ def link(
 
     linkable = frame[frame["linkable"]]
     stats["linkable"] = len(linkable)
-    key = linkable[list(FEATURE_COLUMNS)].fillna("\x00").astype(str).agg("\x1f".join, axis=1)
+    key = pd.Series(
+        [
+            "\x1f".join("" if v is None else str(v) for v in values)
+            for values in linkable[list(FEATURE_COLUMNS)].itertuples(index=False, name=None)
+        ],
+        index=linkable.index,
+        dtype=object,
+    )
     rep_of_key = linkable.groupby(key, sort=False)["unique_id"].transform("min")
     rep: dict[int, int] = dict(zip(linkable["unique_id"], rep_of_key, strict=True))
     reps = linkable[linkable["unique_id"] == rep_of_key]

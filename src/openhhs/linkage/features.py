@@ -9,7 +9,6 @@ clock, never raises on garbage (bad values become None and a flag).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -42,8 +41,6 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 # Fields that identify a person; a record with none of them never joins a cluster.
 IDENTITY_COLUMNS: tuple[str, ...] = ("first_name", "last_name", "dob", "ssn")
 
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_NOT_WORD = re.compile(r"[^\w ]+", re.UNICODE)
 MIN_DOB_YEAR = 1900
 
 
@@ -58,11 +55,10 @@ def _text(raw: Any) -> str:
 
 def _non_latin(raw: str) -> str | None:
     """Upper NFKC text for names ASCII folding would erase (李小龍, Иван): they must survive."""
-    if not _LETTER.search(raw):
-        return None
     text = unicodedata.normalize("NFKC", raw).upper()
-    text = " ".join(_NOT_WORD.sub(" ", text).replace("_", " ").split())
-    return text or None
+    kept = "".join(c if unicodedata.category(c)[0] in "LM" else " " for c in text)
+    value = " ".join(kept.split())
+    return value if any(unicodedata.category(c)[0] == "L" for c in value) else None
 
 
 def _given(raw: Any, flags: list[str], field: str) -> tuple[str | None, str | None]:
@@ -101,9 +97,14 @@ def _dob(raw: Any, flags: list[str], today: dt.date | None) -> dt.date | None:
     elif isinstance(raw, dt.date):
         value = raw
     else:
-        value = _std.date(_text(raw))
+        value, std_flags = _std.date(_text(raw))
         if value is None:
-            flags.append("dob:unparseable")
+            if "placeholder" in std_flags:
+                flags.append("dob:placeholder")
+            elif any(f.startswith(("future", "too_old", "implausible")) for f in std_flags):
+                flags.append("dob:absurd")
+            else:
+                flags.append("dob:unparseable")
             return None
     assert value is not None
     limit = today or dt.date(2100, 1, 1)
@@ -139,15 +140,8 @@ def features_and_flags(
     dob = _dob(record.get("dob"), flags, today)
 
     ssn_text = _text(record.get("ssn"))
-    ssn, ssn_flags = _std.ssn(ssn_text) if ssn_text else (None, ())
+    ssn, last4, ssn_flags = _std.ssn(ssn_text) if ssn_text else (None, None, ())
     flags.extend(f"ssn:{f}" for f in ssn_flags)
-    digits = re.sub(r"\D", "", ssn_text)
-    if ssn is not None:
-        last4: str | None = ssn[-4:]
-    elif len(digits) == 4 and digits != "0000":  # agencies that only keep the last four
-        last4 = digits
-    else:
-        last4 = None
 
     sex = _std.sex(_text(record.get("sex")))
 

@@ -41,6 +41,7 @@ def _level(
     null: bool = False,
     tf: str | None = None,
     m: float | None = None,
+    start: float | None = None,
 ) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
     if null:
@@ -51,6 +52,8 @@ def _level(
     if m is not None:
         level["m_probability"] = m
         level["fix_m_probability"] = True
+    elif start is not None:  # EM's starting point, and the value kept if EM cannot run
+        level["m_probability"] = start
     return level
 
 
@@ -67,13 +70,25 @@ def first_name_comparison() -> dict[str, Any]:
         "comparison_description": "given name",
         "comparison_levels": [
             _level(_null("first_name"), "first name missing", null=True),
-            _level('"first_name_l" = "first_name_r"', "exact", tf="first_name"),
-            _level(SWAPPED, "first and last names swapped"),
-            _level('"first_name_canonical_l" = "first_name_canonical_r"', "same nickname root"),
-            _level('jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.92', "JW >= 0.92"),
-            _level('jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.8', "JW >= 0.8"),
-            _level('"first_initial_l" = "first_initial_r"', "same initial"),
-            _level("ELSE", "different"),
+            _level('"first_name_l" = "first_name_r"', "exact", tf="first_name", start=0.8),
+            _level(SWAPPED, "first and last names swapped", start=0.01),
+            _level(
+                '"first_name_canonical_l" = "first_name_canonical_r"',
+                "same nickname root",
+                start=0.04,
+            ),
+            _level(
+                'jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.92',
+                "JW >= 0.92",
+                start=0.08,
+            ),
+            _level(
+                'jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.8',
+                "JW >= 0.8",
+                start=0.04,
+            ),
+            _level('"first_initial_l" = "first_initial_r"', "same initial", start=0.02),
+            _level("ELSE", "different", start=0.01),
         ],
     }
 
@@ -111,15 +126,20 @@ def dob_comparison() -> dict[str, Any]:
         "comparison_description": "date of birth (ISO text)",
         "comparison_levels": [
             _level(_null("dob"), "date of birth missing", null=True),
-            _level('"dob_l" = "dob_r"', "exact"),
+            _level('"dob_l" = "dob_r"', "exact", start=0.85),
             _level(
                 '"dob_year_l" = "dob_year_r" AND "dob_month_l" = "dob_day_r" '
                 'AND "dob_day_l" = "dob_month_r"',
                 "day and month swapped",
+                start=0.03,
             ),
-            _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one digit off or transposed"),
-            _level('"dob_year_l" = "dob_year_r"', "same year"),
-            _level("ELSE", "different"),
+            _level(
+                'damerau_levenshtein("dob_l", "dob_r") <= 1',
+                "one digit off or transposed",
+                start=0.07,
+            ),
+            _level('"dob_year_l" = "dob_year_r"', "same year", start=0.02),
+            _level("ELSE", "different", start=0.03),
         ],
     }
 
@@ -135,10 +155,14 @@ def ssn_comparison() -> dict[str, Any]:
                 "SSN missing",
                 null=True,
             ),
-            _level('"ssn_l" = "ssn_r"', "exact"),
-            _level('damerau_levenshtein("ssn_l", "ssn_r") <= 1', "one digit off or transposed"),
-            _level('"ssn_last4_l" = "ssn_last4_r"', "same last four"),
-            _level("ELSE", "different"),
+            _level('"ssn_l" = "ssn_r"', "exact", start=0.9),
+            _level(
+                'damerau_levenshtein("ssn_l", "ssn_r") <= 1',
+                "one digit off or transposed",
+                start=0.06,
+            ),
+            _level('"ssn_last4_l" = "ssn_last4_r"', "same last four", start=0.02),
+            _level("ELSE", "different", start=0.02),
         ],
     }
 
@@ -149,8 +173,8 @@ def sex_comparison() -> dict[str, Any]:
         "comparison_description": "sex as recorded",
         "comparison_levels": [
             _level(_null("sex"), "sex missing", null=True),
-            _level('"sex_l" = "sex_r"', "same"),
-            _level("ELSE", "different"),
+            _level('"sex_l" = "sex_r"', "same", start=0.98),
+            _level("ELSE", "different", start=0.02),
         ],
     }
 

@@ -56,7 +56,7 @@ def _people(rng: random.Random, households: int) -> list[dict[str, Any]]:
         }
         adult_year = rng.randint(1950, 1995)
         size = rng.choice([1, 1, 2, 3, 4])
-        kids_year = adult_year + rng.randint(20, 30)
+        kids_year = min(adult_year + rng.randint(20, 30), 2015)
         for k in range(size):
             sex = rng.choice("MF")
             first = rng.choice(FIRST_M if sex == "M" else FIRST_F)

@@ -70,10 +70,14 @@ def train(
         c for c in splink_model["comparisons"] if c["output_column_name"] in EM_COMPARISONS
     ]
     em_linker = Linker(db_api.register(records), em_settings, log_level=None)
+    em_problems: list[str] = []
     for block in EM_BLOCKS:
-        em_linker.training.estimate_parameters_using_expectation_maximisation(
-            block, estimate_without_term_frequencies=True
-        )
+        try:
+            em_linker.training.estimate_parameters_using_expectation_maximisation(
+                block, estimate_without_term_frequencies=True
+            )
+        except ValueError as exc:  # Splink 5 rejects an m that underflows on tiny data
+            em_problems.append(f"EM on {block} skipped: {str(exc)[:120]}")
     learned = {
         c["output_column_name"]: c for c in em_linker.misc.save_model_to_json()["comparisons"]
     }
@@ -94,6 +98,7 @@ def train(
         "lambda": splink_model["probability_two_random_records_match"],
         "timings": {k: round(v, 2) for k, v in timings.items()},
         "household_guard": "surname and contact m fixed; EM blocked on dob and on full name",
+        "em_problems": em_problems,
     }
     return LinkageModel(
         version=version or stamp,
