@@ -6,6 +6,7 @@ Add one line here when a capability gets a `models.py`.
 import openhhs.access.models
 import openhhs.audit.models
 import openhhs.cci.models
+import openhhs.ingest.models
 import openhhs.linkage.models
 import openhhs.model  # the common data model
 import openhhs.workerconnect.models  # noqa: F401  (one noqa: the other lines rebind `openhhs`)
