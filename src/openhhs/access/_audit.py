@@ -43,6 +43,38 @@ def recent_events() -> list[AccessEvent]:
     return list(_recent)
 
 
+# Our event names (a grammar: "<resource>:<what>") mapped onto the audit log's actions.
+_AUDIT_ACTIONS: dict[str, str] = {
+    "person:read": "read",
+    "person:export": "export",
+    "auth:login": "login",
+    "auth:logout": "login",
+    "auth:token": "login",
+    "auth:csrf": "deny",
+    "purpose:denied": "deny",
+    "consent:given": "write",
+    "consent:withdrawn": "write",
+    "dsa:agreement:loaded": "admin",
+    "dsa:agreement:withdrawn": "admin",
+    "account:created": "admin",
+}
+
+
+def _current_request_id() -> str | None:
+    try:
+        value = importlib.import_module("openhhs.web.context").current_request_id()
+    except (ImportError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def audit_action(event: AccessEvent) -> str:
+    action = _AUDIT_ACTIONS.get(event.action, "admin")
+    if event.outcome == "denied" and action in ("read", "export"):
+        return "deny"
+    return action
+
+
 def emit(session: Session | None, event: AccessEvent) -> None:
     """Record one access event; the audit package, when present, writes it in `session`."""
     _recent.append(event)
@@ -53,20 +85,28 @@ def emit(session: Session | None, event: AccessEvent) -> None:
             "%s %s actor=%s person=%s", event.action, event.outcome, event.actor, event.person_id
         )
         return
+    if session is None:
+        log.warning("audit event without a session: %s", event)
+        return
+    detail: dict[str, Any] = {"event": event.action, **event.details}
+    if event.roles:
+        detail["roles"] = list(event.roles)
+    if event.reason:
+        detail["reason"] = event.reason[:2000]
+    if len(event.agreement_ids) > 1:
+        detail["agreement_ids"] = list(event.agreement_ids)
     record(
         session,
-        action=event.action,
-        outcome=event.outcome,
         actor=event.actor,
-        agency=event.agency,
-        roles=list(event.roles),
+        action=audit_action(event),
+        outcome=event.outcome,
+        actor_agency=event.agency,
         purpose=event.purpose,
         person_id=event.person_id,
         elements=list(event.elements),
-        agreement_ids=list(event.agreement_ids),
-        reason=event.reason,
-        request_id=event.request_id,
-        details=event.details,
+        agreement_id=",".join(event.agreement_ids) or None,
+        request_id=event.request_id or _current_request_id(),
+        detail=detail,
     )
 
 

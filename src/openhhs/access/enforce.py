@@ -21,6 +21,7 @@ Payload shape (everything optional)::
 
 Items of a consent-protected category (mental health, substance use, HIV, child welfare) that are
 denied are dropped without a marker: a marker would itself disclose that such a record exists.
+Another agency's raw records are dropped the same way (LL75 Rec. 1a: only the agency sees them).
 """
 
 from __future__ import annotations
@@ -163,10 +164,18 @@ class _Walker:
         return (
             None
             if _protected(item_categories("enrollment.program", provider) | cats)
-            else (redacted(self.out.denied.get("enrollment.program") or _first_reason(kept)))
+            else redacted(_first_reason(kept))
         )
 
-    def whole(self, path: str, element: str, item: Mapping[str, Any], document_id: Any) -> Any:
+    def whole(
+        self,
+        path: str,
+        element: str,
+        item: Mapping[str, Any],
+        document_id: Any,
+        *,
+        silent: bool = False,
+    ) -> Any:
         provider, cats = _provider(item), _categories(item)
         if provider is None:
             return redacted("record has no owning agency")
@@ -174,7 +183,7 @@ class _Walker:
         d = self.decide(path, element, provider, cats, doc_id)
         if d.allow:
             return {k: v for k, v in item.items() if k != "categories"}
-        if _protected(item_categories(element, provider) | cats):
+        if silent or _protected(item_categories(element, provider) | cats):
             return None
         return redacted(d.reason)
 
@@ -221,8 +230,14 @@ def enforce(
     action: str = "person:read",
     policy: Policy | None = None,
     facts: PersonFacts | None = None,
+    commit: bool = True,
 ) -> Enforced:
-    """Filter one person-level payload for `principal` and `purpose`, and audit the result."""
+    """Filter one person-level payload for `principal` and `purpose`, and audit the result.
+
+    The audit entries are written in `session`, which is committed (so the record of the read is
+    durable before the data leaves) unless `commit=False`, for callers inside a larger transaction
+    they commit themselves.
+    """
     at = at or dt.datetime.now(dt.UTC)
     policy = policy or current_policy(session)
     if facts is None or facts.person_id != person_id:
@@ -268,7 +283,7 @@ def enforce(
             result[section] = [it for it in items if it is not None]
         elif section == "records" and isinstance(value, list):
             items = (
-                w.whole(f"records[{i}]", "source.raw", it, None)
+                w.whole(f"records[{i}]", "source.raw", it, None, silent=True)
                 if isinstance(it, Mapping)
                 else None
                 for i, it in enumerate(value)
@@ -279,6 +294,8 @@ def enforce(
             result[section] = redacted("not a catalogued data element")
     out.payload = result
     _audit(session, principal, purpose, person_id, out, request_id, action)
+    if commit:
+        session.commit()
     return out
 
 

@@ -94,7 +94,7 @@ class DecisionContext:
 
 
 # Failure stages, in order: the reason reported is that of the grant that got furthest.
-_STAGES = ("agency", "role", "purpose", "in_force", "provider", "category", "case", "consent")
+_STAGES = ("element", "role", "purpose", "in_force", "category", "case", "consent")
 
 
 def evaluate(
@@ -149,7 +149,7 @@ def _check_grant(
     on: dt.date,
 ) -> tuple[int, str]:
     """How far one grant gets (index into _STAGES; len means allowed) and why it stops."""
-    if element not in g.elements:
+    if element not in g.elements or g.provider not in providers:
         return 0, "not shared with your agency under any agreement"
     if not (g.roles & principal.roles) or (g.units and principal.unit not in g.units):
         return 1, "not shared with your role under any agreement"
@@ -158,16 +158,14 @@ def _check_grant(
     why_not = g.in_force(on)
     if why_not:
         return 3, why_not
-    if g.provider not in providers:
-        return 4, f"{g.agreement_id} covers {g.provider} records only"
     cats = item_categories(element, g.provider) | categories
     protected = frozenset(c for c in cats if c in CONSENT_CATEGORIES)
     consent_cats = g.consent_categories
     if protected and (consent_cats is None or (consent_cats and not protected <= consent_cats)):
         laws = ", ".join(CONSENT_CATEGORIES[c] for c in sorted(protected))
-        return 5, f"protected information ({laws}) not covered by {g.agreement_id}"
+        return 4, f"protected information ({laws}) not covered by {g.agreement_id}"
     if g.requires_active_case and principal.agency not in facts.active_case_agencies:
-        return 6, f"{g.agreement_id} requires an active case with this client at your agency"
+        return 5, f"{g.agreement_id} requires an active case with this client at your agency"
     needs_consent = consent_cats is not None and (not consent_cats or bool(protected))
     if needs_consent:
         needed = protected if consent_cats else frozenset(cats)
@@ -184,7 +182,7 @@ def _check_grant(
             for c in facts.consents
         ):
             what = ", ".join(sorted(needed)) or element
-            return 7, f"{g.agreement_id} requires the client's consent ({what}); none in effect"
+            return 6, f"{g.agreement_id} requires the client's consent ({what}); none in effect"
     return len(_STAGES), ""
 
 
