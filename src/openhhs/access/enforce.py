@@ -79,7 +79,10 @@ def is_redacted(value: Any) -> bool:
 class Enforced:
     payload: dict[str, Any]
     returned: set[str] = field(default_factory=set)
-    denied: dict[str, str] = field(default_factory=dict)  # element -> first reason
+    denied: dict[str, str] = field(default_factory=dict)  # element -> first reason (shown)
+    # denied without a marker (protected categories, other agencies' raw records): audited only,
+    # never shown, since even the element name would disclose that such a record exists
+    withheld: dict[str, str] = field(default_factory=dict)
     agreement_ids: set[str] = field(default_factory=set)
     decisions: list[tuple[str, Decision]] = field(default_factory=list)  # (path, decision)
 
@@ -127,14 +130,18 @@ class _Walker:
                 document_id=document_id,
             )
             self._memo[key] = d
+        return d
+
+    def note(self, path: str, element: str, d: Decision, *, silent: bool = False) -> None:
         self.out.decisions.append((path, d))
         if d.allow:
             self.out.returned.add(element)
             if d.agreement_id:
                 self.out.agreement_ids.add(d.agreement_id)
+        elif silent:
+            self.out.withheld.setdefault(element, d.reason)
         else:
             self.out.denied.setdefault(element, d.reason)
-        return d
 
     def fields(self, section: str, data: Any, provider: str | None) -> Any:
         if not isinstance(data, Mapping):
@@ -142,6 +149,7 @@ class _Walker:
         result: dict[str, Any] = {}
         for key, value in data.items():
             d = self.decide(f"{section}.{key}", f"{section}.{key}", provider, frozenset())
+            self.note(f"{section}.{key}", f"{section}.{key}", d)
             result[key] = value if d.allow else redacted(d.reason)
         return result
 
@@ -152,20 +160,22 @@ class _Walker:
         if provider is None:
             return redacted("record has no owning agency")
         kept: dict[str, Any] = {k: item[k] for k in ITEM_KEYS if k in item and k != "categories"}
-        any_granted = False
+        seen: list[tuple[str, str, Decision]] = []
         for key, value in item.items():
             if key in ITEM_KEYS:
                 continue
             d = self.decide(f"enrollments[{i}].{key}", f"enrollment.{key}", provider, cats)
+            seen.append((f"enrollments[{i}].{key}", f"enrollment.{key}", d))
             kept[key] = value if d.allow else redacted(d.reason)
-            any_granted = any_granted or d.allow
+        any_granted = any(d.allow for _, _, d in seen)
+        silent = not any_granted and _protected(
+            item_categories("enrollment.program", provider) | cats
+        )
+        for path, element, d in seen:
+            self.note(path, element, d, silent=silent)
         if any_granted:
             return kept
-        return (
-            None
-            if _protected(item_categories("enrollment.program", provider) | cats)
-            else redacted(_first_reason(kept))
-        )
+        return None if silent else redacted(_first_reason(kept))
 
     def whole(
         self,
@@ -181,11 +191,11 @@ class _Walker:
             return redacted("record has no owning agency")
         doc_id = str(document_id) if document_id is not None else None
         d = self.decide(path, element, provider, cats, doc_id)
+        silent = not d.allow and (silent or _protected(item_categories(element, provider) | cats))
+        self.note(path, element, d, silent=silent)
         if d.allow:
             return {k: v for k, v in item.items() if k != "categories"}
-        if silent or _protected(item_categories(element, provider) | cats):
-            return None
-        return redacted(d.reason)
+        return None if silent else redacted(d.reason)
 
 
 def _provider(item: Mapping[str, Any]) -> str | None:
@@ -322,7 +332,7 @@ def _audit(
                 request_id=request_id,
             ),
         )
-    if out.denied or not out.returned:
+    if out.denied or out.withheld or not out.returned:
         emit(
             session,
             event_for(
@@ -331,8 +341,11 @@ def _audit(
                 "denied",
                 purpose=purpose,
                 person_id=person_id,
-                elements=tuple(sorted(out.denied)),
-                reason="; ".join(sorted(set(out.denied.values())))[:2000] or "nothing requested",
+                elements=tuple(sorted(set(out.denied) | set(out.withheld))),
+                reason="; ".join(sorted(set(out.denied.values()) | set(out.withheld.values())))[
+                    :2000
+                ]
+                or "nothing requested",
                 request_id=request_id,
             ),
         )
