@@ -28,8 +28,25 @@ def test_any_record_gives_every_column_and_never_raises(record: dict[str, object
     assert all(v is None or (isinstance(v, str) and v) for v in features.values())
 
 
+# Realistic values: standardizing garbage twice is the standardizers' business, not linkage's.
+namey = st.text(alphabet=st.sampled_from("ABCDEFGHIJKLMNOPRSTUVWYZ ÁÉÑÖ-'李Иван"), max_size=20)
+realistic = st.fixed_dictionaries(
+    {},
+    optional={
+        "first_name": namey,
+        "last_name": namey,
+        "suffix": st.sampled_from(["", "JR", "Sr.", "III"]),
+        "dob": st.dates(dt.date(1901, 1, 1), dt.date(2020, 12, 31)).map(dt.date.isoformat),
+        "sex": st.sampled_from(["F", "male", "X", ""]),
+        "ssn": st.from_regex(r"\A[0-9]{3}-?[0-9]{2}-?[0-9]{4}\Z"),
+        "phone": st.from_regex(r"\A\(?[2-9][0-9]{2}\)? ?[2-9][0-9]{2}-?[0-9]{4}\Z"),
+        "zip": st.from_regex(r"\A[0-9]{5}(-[0-9]{4})?\Z"),
+    },
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(records)
+@given(realistic)
 def test_standardizing_twice_gives_the_same_columns(record: dict[str, object]) -> None:
     once = to_features(record)
     again = to_features(
