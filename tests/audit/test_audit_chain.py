@@ -217,7 +217,8 @@ def test_record_defaults_and_validation(session: Session) -> None:
     with pytest.raises(InvalidInput):
         record(session, actor="jdoe", action="peek")
     with pytest.raises(InvalidInput):
-        record(session, actor="", action="read")
+        record(session, actor="jdoe", action="read", outcome="maybe")
+    assert record(session, actor="", action="read").actor == "unknown"
     long = record(session, actor="x" * 500, action="login", elements=("b", "a", "a"))
     assert len(long.actor) == 200 and long.elements == ["a", "b"]
     session.commit()

@@ -29,9 +29,9 @@ def verify_cmd() -> None:
 
     result = verify(_engine())
     if result.ok:
-        console.print(f"[green]OK[/green] {result}")
+        console.print(f"[green]{result}[/green]")
         return
-    console.print(f"[red]TAMPERED[/red] {result}")
+    console.print(f"[red]{result}[/red]")
     raise typer.Exit(1)
 
 
