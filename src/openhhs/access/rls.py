@@ -43,3 +43,12 @@ def set_acting_agencies(session: Session, agencies: Iterable[str]) -> None:
     session.execute(
         text("SELECT set_config(:name, :value, true)"), {"name": SETTING, "value": ",".join(values)}
     )
+
+
+def set_acting_principal(session: Session, principal: Principal) -> list[str]:
+    """Set the acting agencies for `principal` from the agreements in force; return them."""
+    from openhhs.access.store import current_policy
+
+    agencies = acting_agencies(principal, current_policy(session))
+    set_acting_agencies(session, agencies)
+    return agencies
