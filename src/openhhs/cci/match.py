@@ -225,43 +225,89 @@ def _eids_of(session: Session, ids: set[int]) -> dict[int, str]:
 class _EidScore:
     eid: str
     best: Candidate
+    features: Mapping[str, Any]
     forced: bool = False
+    guard: str = ""
+
+
+def guard_reason(
+    model: ActiveModel, c: Candidate, a: Mapping[str, Any], b: Mapping[str, Any]
+) -> str:
+    """Batch linkage's guards on a strong pair (see `openhhs.linkage.batch`), by comparison name.
+
+    Without an exact SSN, a strong pair whose first names or dates of birth differ outright
+    (level 0) goes to review; so does any pair whose suffixes differ (JR/SR).
+    """
+    levels = {p.comparison: p.level for p in c.breakdown}
+    top = model.scorer.top_levels
+    if "ssn" in levels and levels["ssn"] != top.get("ssn"):
+        if levels.get("first_name") == 0:
+            return "first names differ"
+        if levels.get("dob") == 0:
+            return "dates of birth differ"
+    sa, sb = a.get("suffix"), b.get("suffix")
+    if sa and sb and sa != sb:
+        return "suffixes differ (JR/SR)"
+    return ""
 
 
 def decide(
-    candidates: list[Candidate],
+    scored: list[tuple[Candidate, dict[str, Any]]],
+    features: Mapping[str, Any],
     model: ActiveModel,
     *,
     blocked_eids: set[str],
     forced_eids: set[str],
 ) -> tuple[Decision, str, _EidScore | None, list[_EidScore]]:
-    """The three-band + margin rule over candidates grouped by Enterprise ID (pure)."""
+    """Batch's three bands, guards and margin rule, over candidates grouped by Enterprise ID.
+
+    Returns (decision, reason, the chosen/top ID, the IDs to put in review). Pure.
+    """
     by_eid: dict[str, _EidScore] = {}
-    for c in candidates:
+    for c, f in scored:
         if c.enterprise_id is None or c.enterprise_id in blocked_eids:
             continue
         cur = by_eid.get(c.enterprise_id)
         if cur is None or c.match_weight > cur.best.match_weight:
-            by_eid[c.enterprise_id] = _EidScore(c.enterprise_id, c)
+            by_eid[c.enterprise_id] = _EidScore(c.enterprise_id, c, f)
     for eid in forced_eids:
         if eid in by_eid:
             by_eid[eid].forced = True
     ranked = sorted(by_eid.values(), key=lambda e: (not e.forced, -e.best.match_weight, e.eid))
     if not ranked:
         return "new", "no candidate", None, []
-    top = ranked[0]
-    if top.forced:
-        return "linked", "steward decision: same person", top, ranked
+    if ranked[0].forced:
+        return "linked", "steward decision: same person", ranked[0], []
     bands = model.bands
-    p1 = top.best.match_probability
-    second = ranked[1] if len(ranked) > 1 else None
-    if p1 >= bands.auto_link:
-        if second is not None and top.best.match_weight - second.best.match_weight < bands.margin:
-            return "review", "second-best Enterprise ID within the margin", top, ranked
-        return "linked", f"p={p1:.6f} >= auto-link {bands.auto_link}", top, ranked
-    if p1 >= bands.review:
-        return "review", f"p={p1:.4f} in the review band", top, ranked
-    return "new", f"best p={p1:.4f} below review {bands.review}", top, ranked
+    for e in ranked:
+        if e.best.match_probability >= bands.auto_link:
+            e.guard = guard_reason(model, e.best, features, e.features)
+    strong = [e for e in ranked if e.best.match_probability >= bands.auto_link and not e.guard]
+    in_band = [e for e in ranked if e.best.match_probability >= bands.review]
+    if not strong:
+        top = ranked[0]
+        if top.best.match_probability >= bands.review:
+            why = top.guard or f"p={top.best.match_probability:.4f} in the review band"
+            return "review", why, top, in_band[:3]
+        return "new", f"best p={top.best.match_probability:.4f} below review", top, []
+    first = strong[0]
+    if len(strong) > 1:
+        second = strong[1]
+        close = first.best.match_weight - second.best.match_weight < bands.margin
+        if close and _different(model, first.features, second.features):
+            return "review", "second-best candidate too close", first, strong[:3]
+    # Batch would chain the other strong IDs into this one; online never merges two existing
+    # Enterprise IDs on its own: a steward confirms (review items).
+    extra = [e for e in strong[1:3]]
+    why = f"p={first.best.match_probability:.6f} >= auto-link {bands.auto_link}"
+    return "linked", why, first, extra
+
+
+def _different(model: ActiveModel, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two candidates known to be different people: SSN conflict or a pair below review."""
+    if ssn_conflict(a, b):
+        return True
+    return model.scorer.score(a, b).match_probability < model.bands.review
 
 
 def upsert(
@@ -273,8 +319,9 @@ def upsert(
 ) -> MatchOutcome:
     """Index one new or changed stored record and link it incrementally, without a batch run.
 
-    Links to an existing Enterprise ID, a new one, or a new one plus review items. A tombstoned
-    record leaves the index and its Enterprise ID. Flushes, does not commit.
+    Links to an existing Enterprise ID, a new one, or a new one plus review items, with the
+    bands, guards and margin rule of batch linkage. A tombstoned record leaves the index and its
+    Enterprise ID. Flushes, does not commit.
     """
     from openhhs.cci import review  # review imports match (unmerge re-matches)
 
@@ -301,35 +348,27 @@ def upsert(
     blocked_eids = {eid_map[i] for i in blocked_ids if i in eid_map}
     forced_eids = {eid_map[i] for i in same if i in eid_map} - blocked_eids
     own_mates = set(registry.members(session, current)) - {rid} if current else set()
-    # the record's own ID is judged like any other, except it cannot be its only evidence
-    decision, reason, top, ranked = decide(
-        candidates, model, blocked_eids=blocked_eids, forced_eids=forced_eids
+    decision, reason, top, to_review = decide(
+        scored, features, model, blocked_eids=blocked_eids, forced_eids=forced_eids
     )
     shown = tuple(candidates[:10])
+    best = top.best if top else None
     if decision == "linked" and top is not None:
         if current == top.eid:
-            return MatchOutcome(rid, current, "unchanged", reason, top.best, shown)
-        eid = _move(session, rid, current, top.eid, top.best.match_probability, actor, reason)
-        return MatchOutcome(rid, eid, "linked", reason, top.best, shown)
+            eid: str = current
+            decision = "unchanged"
+        else:
+            eid = _move(session, rid, current, top.eid, top.best.match_probability, actor, reason)
+        items = _enqueue(session, review, rid, to_review, "merge")
+        return MatchOutcome(rid, eid, decision, reason, best, shown, items)
     if decision == "review" and top is not None:
-        keep: str | None = current if current and (current == top.eid or not own_mates) else None
+        keep = current if current and (current == top.eid or not own_mates) else None
         if keep is None:
             keep = _keep_alone(session, rid, current, actor, reason).enterprise_id
-        items = []
-        for e in ranked[:3]:
-            if e.best.match_probability >= model.bands.review and e.eid != keep:
-                items.append(
-                    review.enqueue(
-                        session,
-                        rid,
-                        e.best.source_person_id,
-                        e.best,
-                        reason="margin" if "margin" in reason else "band",
-                        origin="online",
-                    )
-                )
-        return MatchOutcome(rid, keep, "review", reason, top.best, shown, tuple(items))
-    # no link: a record already alone keeps its ID; one that no longer fits its ID leaves it
+        why = "margin" if "close" in reason else "band"
+        items = _enqueue(session, review, rid, [e for e in to_review if e.eid != keep], why)
+        return MatchOutcome(rid, keep, "review", reason, best, shown, items)
+    # no link: a record still matching its own ID keeps it; one that no longer fits leaves it
     if (
         current is not None
         and own_mates
@@ -338,9 +377,18 @@ def upsert(
             for c in candidates
         )
     ):
-        return MatchOutcome(rid, current, "unchanged", reason, top.best if top else None, shown)
+        return MatchOutcome(rid, current, "unchanged", reason, best, shown)
     out = _keep_alone(session, rid, current, actor, reason)
-    return MatchOutcome(rid, out.enterprise_id, "new", reason, top.best if top else None, shown)
+    return MatchOutcome(rid, out.enterprise_id, out.decision, reason, best, shown)
+
+
+def _enqueue(
+    session: Session, review: Any, rid: int, targets: list[_EidScore], why: str
+) -> tuple[int, ...]:
+    return tuple(
+        review.enqueue(session, rid, e.best.source_person_id, e.best, reason=why, origin="online")
+        for e in targets
+    )
 
 
 def _move(

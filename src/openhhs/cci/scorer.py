@@ -163,6 +163,8 @@ class Scorer:
                 if level.get("tf_adjustment_column"):
                     tf_columns.add(level["tf_adjustment_column"])
         self.comparisons = tuple(comparisons)
+        # highest comparison vector value per comparison (the "exact" level in Splink's order)
+        self.top_levels = {c.name: max(lv.value for lv in c.levels) for c in comparisons}
         self.columns = tuple(sorted(columns))
         self.tf_columns = tuple(sorted(tf_columns))
 
