@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from openhhs.synth import data
@@ -118,14 +119,17 @@ class Context:
         return pool[self.r.randrange(len(pool))]
 
 
+@cache
 def iso(day: int | None) -> str:
     return "" if day is None else dt.date.fromordinal(day).isoformat()
 
 
+@cache
 def mdy(day: int | None) -> str:
     return "" if day is None else dt.date.fromordinal(day).strftime("%m/%d/%Y")
 
 
+@cache
 def mdy_nopad(day: int | None) -> str:
     if day is None:
         return ""
@@ -133,10 +137,12 @@ def mdy_nopad(day: int | None) -> str:
     return f"{d.month}/{d.day}/{d.year}"
 
 
+@cache
 def ymd8(day: int | None) -> str:
     return "" if day is None else dt.date.fromordinal(day).strftime("%Y%m%d")
 
 
+@cache
 def mdy8(day: int | None) -> str:
     return "" if day is None else dt.date.fromordinal(day).strftime("%m%d%Y")
 
@@ -144,6 +150,7 @@ def mdy8(day: int | None) -> str:
 _MON = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 
+@cache
 def dmon(day: int | None) -> str:
     if day is None:
         return ""

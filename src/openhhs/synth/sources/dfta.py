@@ -75,7 +75,8 @@ def build(ctx: Context) -> SourceData:
 def _client(ctx: Context, src: SourceData, person_id: int, day: int) -> str:
     person = ctx.city.people[person_id]
     key = ctx.ids.digits("dfta.client", 6, "DF")
-    src.records.append(PersonRecord(SOURCE, key, person.id, day, ctx.view(person, day, PROFILE)))
+    view = ctx.view(person, day, PROFILE)
+    src.records.append(PersonRecord(SOURCE, key, person.id, day, view, {"intake": day}))
     return key
 
 
@@ -98,7 +99,7 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
         rows.append(
             [rec.key, full_name(v.last, v.first, v.middle, v.suffix), mdy(v.dob), sex,
              v.ssn[5:], address, v.city, v.zip, phone, LANGUAGE.get(person.language, "English"),
-             alone, mdy(rec.day)]
+             alone, mdy(rec.extra["intake"])]
         )  # fmt: skip
         links.append(
             link_row(rec, middle_name=v.middle[:1], ssn="", phone=phone, sex=sex, state="")

@@ -162,14 +162,14 @@ def build(ctx: Context) -> SourceData:
                 nbn = project[4]
                 los = r.randrange(1, 45) if nbn else r.randrange(20, 400)
             exit_day = day + los
-            _stay(ctx, src, by_person, members, day, exit_day if exit_day < AS_OF_1 else None,
+            stay(ctx, src, by_person, members, day, exit_day if exit_day < AS_OF_1 else None,
                   project[0], nbn)  # fmt: skip
             day = exit_day + r.randrange(30, 700)
     ctx.involved[SOURCE] = set(by_person)
     return src
 
 
-def _stay(
+def stay(
     ctx: Context,
     src: SourceData,
     by_person: dict[int, PersonRecord],

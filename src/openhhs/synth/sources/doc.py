@@ -51,34 +51,42 @@ def build(ctx: Context) -> SourceData:
         for _ in range(r.choices((1, 2, 3, 4), weights=(60, 25, 10, 5))[0]):
             if day >= AS_OF_1:
                 break
-            u = r.random()
-            los = (
-                r.randrange(1, 10)
-                if u < 0.5
-                else (r.randrange(10, 120) if u < 0.9 else r.randrange(120, 400))
-            )
-            out = day + los
-            facility = "RMSC" if person.sex == "F" else FACILITIES[r.randrange(len(FACILITIES))]
-            planner = ctx.worker(SOURCE, facility, "doc.nyc.gov", "718")
-            recorded_nysid = nysid if r.random() > 0.05 else ""
-            rec = PersonRecord(
-                SOURCE,
-                ctx.ids.digits("doc.book", 8, f"{dt.date.fromordinal(day).year % 100:02d}"),
-                person.id,
-                day,
-                ctx.view(person, day, PROFILE),
-                {
-                    "nysid": recorded_nysid,
-                    "in": (day, r.randrange(0, 1440)),
-                    "out": (out, r.randrange(0, 1440)) if out < AS_OF_1 else None,
-                    "facility": facility,
-                    "planner": planner,
-                },
-            )
-            src.records.append(rec)
-            day = out + r.randrange(20, 800)
+            rec = admit(ctx, src, person, day, nysid, AS_OF_1)
+            day = (rec.extra["out"] or (AS_OF_1, 0))[0] + r.randrange(20, 800)
     ctx.involved[SOURCE] = {rec.person for rec in src.records}
     return src
+
+
+def admit(
+    ctx: Context, src: SourceData, person: Person, day: int, nysid: str, as_of: int
+) -> PersonRecord:
+    """One booking: a new person record with what was written at intake that day."""
+    r = ctx.r
+    u = r.random()
+    if u < 0.5:
+        los = r.randrange(1, 10)
+    else:
+        los = r.randrange(10, 120) if u < 0.9 else r.randrange(120, 400)
+    out = day + los
+    facility = "RMSC" if person.sex == "F" else FACILITIES[r.randrange(len(FACILITIES))]
+    planner = ctx.worker(SOURCE, facility, "doc.nyc.gov", "718")
+    rec = PersonRecord(
+        SOURCE,
+        ctx.ids.digits("doc.book", 8, f"{dt.date.fromordinal(day).year % 100:02d}"),
+        person.id,
+        day,
+        ctx.view(person, day, PROFILE),
+        {
+            "nysid": nysid if r.random() > 0.05 else "",
+            "true_nysid": nysid,
+            "in": (day, r.randrange(0, 1440)),
+            "out": (out, r.randrange(0, 1440)) if out < as_of else None,
+            "facility": facility,
+            "planner": planner,
+        },
+    )
+    src.records.append(rec)
+    return rec
 
 
 def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:

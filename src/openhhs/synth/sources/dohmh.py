@@ -47,8 +47,13 @@ def _rate(ctx: Context, p: Person) -> float:
     return rate
 
 
-def _title(name: str) -> str:
-    return "-".join(part.title() for part in name.split("-")) if name else name
+def _title(text: str) -> str:
+    """Mixed case as a modern form stores it: `O'brien`, `Garcia-Lopez`, `96th St`."""
+    words = []
+    for word in text.split(" "):
+        parts = [p[:1].upper() + p[1:].lower() for p in word.split("-")]
+        words.append("-".join(parts))
+    return " ".join(words)
 
 
 def build(ctx: Context) -> SourceData:
@@ -99,22 +104,28 @@ def _episode(ctx: Context, src: SourceData, rec: PersonRecord, start: int) -> in
     )  # fmt: skip
     last = min(end, AS_OF_1)
     for _ in range(r.randrange(1, 8)):
-        day = ctx.day_between(start, last)
-        kind = (
-            "crisis_intervention" if program == "CRISIS_MOBILE" else SERVICE_TYPES[r.randrange(3)]
-        )
-        src.rows["services"].append(
-            {
-                "service_id": ctx.ids.digits("dohmh.service", 9, "SV"),
-                "episode_id": episode_id,
-                "client_id": rec.key,
-                "service_date": iso(day),
-                "service_type": kind,
-                "site": site,
-            }
-        )
+        day = add_service(ctx, src, src.rows["episodes"][-1], ctx.day_between(start, last))
         rec.extra["updated"] = max(rec.extra["updated"], day)
     return end
+
+
+def add_service(ctx: Context, src: SourceData, episode: Row, day: int) -> int:
+    """A service contact within an episode (an event other agencies may be alerted to)."""
+    if episode["program"] == "CRISIS_MOBILE":
+        kind = "crisis_intervention"
+    else:
+        kind = SERVICE_TYPES[ctx.r.randrange(3)]
+    src.rows["services"].append(
+        {
+            "service_id": ctx.ids.digits("dohmh.service", 9, "SV"),
+            "episode_id": episode["episode_id"],
+            "client_id": episode["client_id"],
+            "service_date": iso(day),
+            "service_type": kind,
+            "site": episode["provider_site"],
+        }
+    )
+    return day
 
 
 def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
@@ -142,8 +153,8 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
                 "race": races,
                 "ssn": ssn_dashes(v.ssn) or None,
                 "phone": f"+1{v.phone}" if v.phone else None,
-                "address": {"line1": v.street.title(), "unit": v.unit or None,
-                            "city": v.city.title(), "state": v.state, "zip": v.zip},
+                "address": {"line1": _title(v.street), "unit": v.unit or None,
+                            "city": _title(v.city), "state": v.state, "zip": v.zip},
                 "primary_language": person.language,
                 "updated_at": updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
@@ -152,7 +163,7 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
             link_row(rec, first_name=_title(v.first), middle_name=_title(v.middle),
                      last_name=_title(v.last), suffix=v.suffix.title(), ssn=ssn_dashes(v.ssn),
                      phone=f"+1{v.phone}" if v.phone else "", sex=v.sex if v.sex != "X" else "",
-                     street=v.street.title(), city=v.city.title())
+                     street=_title(v.street), city=_title(v.city))
         )  # fmt: skip
     keep = {rec.key for rec in src.records if not rec.deleted}
     episodes = sorted((e for e in src.rows["episodes"] if e["client_id"] in keep),
