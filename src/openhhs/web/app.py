@@ -157,3 +157,31 @@ def _core_pages() -> APIRouter:
         return response
 
     return router
+
+
+def iter_routes(app: FastAPI) -> list[tuple[frozenset[str], str, object]]:
+    """Every (methods, full path, endpoint) the app serves, flattening included routers.
+
+    FastAPI keeps included routers as lazy `_IncludedRouter` entries; the route test and the
+    docs need the effective list.
+    """
+    out: list[tuple[frozenset[str], str, object]] = []
+
+    def walk(routes: list[object]) -> None:
+        for route in routes:
+            contexts = getattr(route, "effective_route_contexts", None)
+            if contexts is not None:
+                for ctx in contexts():
+                    original = ctx.original_route
+                    methods = frozenset(getattr(original, "methods", None) or ())
+                    out.append(
+                        (methods, ctx.path, ctx.endpoint or getattr(original, "endpoint", None))
+                    )
+                continue
+            path = getattr(route, "path", None)
+            if path is not None:
+                methods = frozenset(getattr(route, "methods", None) or ())
+                out.append((methods, path, getattr(route, "endpoint", None)))
+
+    walk(list(app.routes))
+    return out

@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openhhs.errors import OpenHHSError
@@ -70,6 +71,9 @@ def render_error(
             status_code=status,
             headers=dict(headers or {}),
         )
+    if status == 401 and request.method == "GET" and not request.headers.get("hx-request"):
+        # a page that needs a signed-in user sends the browser to sign in, then back here
+        return RedirectResponse("/wc/signin?" + urlencode({"next": request.url.path}), 303)
     templates = getattr(request.app.state, "templates", None)
     if templates is None:  # pragma: no cover - app factory always sets it
         return HTMLResponse(message, status_code=status, headers=dict(headers or {}))

@@ -22,7 +22,22 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
     loaders = [FileSystemLoader(str(d)) for d in (extra_dirs or [])]
     templates.env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATE_DIR)), *loaders])
     templates.env.globals["translate"] = translate
+    templates.env.filters["display_value"] = display_value
+    templates.env.filters["display_name"] = display_value
     return templates
+
+
+def display_value(value: Any) -> str:
+    """A plain-text rendering of a JSON-ish value for pages (mappings as `key: value`)."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{k}: {display_value(v)}" for k, v in value.items() if v not in (None, "")
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(display_value(v) for v in value)
+    return str(value)
 
 
 def request_language(request: Request) -> str:

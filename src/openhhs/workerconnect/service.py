@@ -1,0 +1,361 @@
+"""Person-level views shared by the API and the portal; each one passes through `access.enforce`.
+
+Every function here that returns person data builds the raw payload, hands it to
+`openhhs.access.enforce` (called through the module, so the route test can count the calls),
+and returns only what came back. Unknown person and "nothing shared with you" look the same
+(404), so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openhhs import access
+from openhhs.access import Principal
+from openhhs.access.agreement import item_categories
+from openhhs.access.enforce import EVENT_ELEMENTS
+from openhhs.access.vocab import CONSENT_CATEGORIES
+from openhhs.errors import NotFound
+from openhhs.model import Enrollment, Program, SourcePerson
+from openhhs.model.codes import EnrollmentStatus, SensitiveCategory
+from openhhs.workerconnect import snapshot as snap
+from openhhs.workerconnect.search import SearchCriteria, search
+
+NOT_FOUND = "No such person, or nothing about them is shared with you."
+
+
+def resolve_person(session: Session, person_id: str) -> tuple[str, list[int]]:
+    """(surviving Enterprise ID, its live source record ids); NotFound when unknown."""
+    from openhhs.cci import registry
+
+    if not person_id or len(person_id) > 64:
+        raise NotFound(NOT_FOUND)
+    try:
+        eid = registry.resolve(session, person_id)
+    except NotFound:
+        raise NotFound(NOT_FOUND) from None
+    return eid, registry.members(session, eid)
+
+
+def golden_person(session: Session, enterprise_id: str) -> dict[str, Any]:
+    """The golden demographics keyed by catalogue element (minimum necessary: SSN last 4 only)."""
+    from openhhs.cci import golden_record
+
+    f = golden_record(session, enterprise_id).fields
+    name = " ".join(
+        str(f[k]) for k in ("first_name", "middle_name", "last_name", "suffix") if f.get(k)
+    )
+    ssn = f.get("ssn")
+    return {
+        "name": name or None,
+        "dob": f.get("dob"),
+        "sex": f.get("sex"),
+        "gender_identity": f.get("gender_identity"),
+        "ssn_last4": str(ssn)[-4:] if ssn else None,
+        "language": f.get("primary_language"),
+    }
+
+
+@dataclass
+class SnapshotView:
+    body: dict[str, Any]
+    sensitive: list[dict[str, Any]]  # categories the caller may open after confirming purpose
+
+
+def _is_sensitive(item: Mapping[str, Any], element: str) -> frozenset[SensitiveCategory]:
+    cats = item_categories(element, item.get("agency"))
+    for c in item.get("categories") or ():
+        try:
+            cats |= {SensitiveCategory(c)}
+        except ValueError:
+            continue
+    return frozenset(c for c in cats if c in CONSENT_CATEGORIES)
+
+
+def _element(section: str, item: Mapping[str, Any]) -> str:
+    if section == "enrollments":
+        return "enrollment.program"
+    if section == "documents":
+        return f"document.{item.get('doc_type')}"
+    return EVENT_ELEMENTS.get(str(item.get("type")), "event.unknown")
+
+
+def split_sensitive(
+    payload: dict[str, Any],
+) -> tuple[dict[str, Any], dict[SensitiveCategory, dict[str, list[Any]]]]:
+    """Move items of consent-protected categories out of the payload, grouped by category."""
+    held: dict[SensitiveCategory, dict[str, list[Any]]] = {}
+    for section in ("enrollments", "events", "alerts", "documents"):
+        keep = []
+        for item in payload.get(section, []):
+            cats = _is_sensitive(item, _element(section, item))
+            if cats:
+                cat = sorted(cats)[0]
+                held.setdefault(cat, {}).setdefault(section, []).append(item)
+            else:
+                keep.append(item)
+        payload[section] = keep
+    return payload, held
+
+
+def build_payload(
+    session: Session, principal: Principal, person_id: str
+) -> tuple[str, dict[str, Any]]:
+    eid, ids = resolve_person(session, person_id)
+    golden = golden_person(session, eid)
+    return eid, snap.gather(session, eid, ids, golden, caller_agency=principal.agency)
+
+
+def _finish(enforced: access.Enforced, purpose: str) -> dict[str, Any]:
+    body = dict(enforced.payload)
+    body["purpose"] = purpose
+    body["served_by"] = snap.served_by(body)
+    body["timeline"] = snap.timeline(body)
+    body["redactions"] = dict(sorted(enforced.denied.items()))
+    return body
+
+
+def snapshot_view(
+    session: Session,
+    principal: Principal,
+    purpose: str,
+    person_id: str,
+    *,
+    request_id: str | None = None,
+    hold_sensitive: bool = False,
+) -> SnapshotView:
+    """The enforced snapshot. With `hold_sensitive`, protected categories wait for a confirmation.
+
+    Held items are not returned (nor audited as returned); the caller is told which categories
+    it could open, decided without disclosure by the same decision point.
+    """
+    eid, payload = build_payload(session, principal, person_id)
+    held: dict[SensitiveCategory, dict[str, list[Any]]] = {}
+    if hold_sensitive:
+        payload, held = split_sensitive(payload)
+    enforced = access.enforce(
+        principal, purpose, eid, payload, session=session, request_id=request_id
+    )
+    if not enforced.returned:
+        raise NotFound(NOT_FOUND)
+    openable = []
+    if held:
+        for cat, sections in sorted(held.items()):
+            if _any_allowed(session, principal, purpose, eid, sections):
+                openable.append(
+                    {"category": cat.value, "law": CONSENT_CATEGORIES[cat], "label": _label(cat)}
+                )
+    return SnapshotView(_finish(enforced, purpose), openable)
+
+
+def _label(cat: SensitiveCategory) -> str:
+    return cat.value.replace("_", " ").capitalize()
+
+
+def _any_allowed(
+    session: Session,
+    principal: Principal,
+    purpose: str,
+    eid: str,
+    sections: Mapping[str, list[Any]],
+) -> bool:
+    ctx = access.DecisionContext(session=session)
+    for section, items in sections.items():
+        for item in items:
+            ctx.provider = item.get("agency")
+            ctx.categories = frozenset(SensitiveCategory(c) for c in item.get("categories") or ())
+            ctx.document_id = str(item["id"]) if section == "documents" else None
+            if access.decide(principal, purpose, eid, _element(section, item), ctx=ctx).allow:
+                return True
+    return False
+
+
+def sensitive_view(
+    session: Session,
+    principal: Principal,
+    purpose: str,
+    person_id: str,
+    category: str,
+    *,
+    request_id: str | None = None,
+) -> list[Any]:
+    """The items of one protected category, after the worker confirmed the purpose."""
+    try:
+        cat = SensitiveCategory(category)
+    except ValueError:
+        raise NotFound("No such category.") from None
+    eid, payload = build_payload(session, principal, person_id)
+    _rest, held = split_sensitive(payload)
+    sections = held.get(cat, {})
+    sub = {"person_id": eid, **{k: v for k, v in sections.items() if k != "alerts"}}
+    enforced = access.enforce(
+        principal,
+        purpose,
+        eid,
+        sub,
+        session=session,
+        request_id=request_id,
+        action="person:read_sensitive",
+    )
+    items: list[Any] = []
+    for section in ("enrollments", "events", "documents"):
+        items.extend(enforced.payload.get(section, []))
+    return items
+
+
+def search_view(
+    session: Session,
+    principal: Principal,
+    purpose: str,
+    criteria: SearchCriteria,
+    *,
+    page: int = 1,
+    page_size: int = 20,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """Ranked results; each shown name and date of birth passes through `enforce`.
+
+    A person of whom neither is shared with the caller is left out: a result with nothing
+    visible would still disclose that the person is known to some agency.
+    """
+    found = search(session, criteria, principal.agency, page=page, page_size=page_size)
+    names = _record_names(session, [h.best_record_id for h in found.hits])
+    results = []
+    for hit in found.hits:
+        first, last, dob = names.get(hit.best_record_id, (None, None, None))
+        payload = {
+            "person_id": hit.enterprise_id,
+            "person": {
+                "name": " ".join(x for x in (first, last) if x) or None,
+                "dob": dob.isoformat() if dob else None,
+            },
+        }
+        enforced = access.enforce(
+            principal,
+            purpose,
+            hit.enterprise_id,
+            payload,
+            session=session,
+            request_id=request_id,
+            action="person:search",
+        )
+        if not enforced.returned:
+            continue
+        results.append(
+            {
+                "enterprise_id": hit.enterprise_id,
+                "score": hit.score,
+                "matched": hit.matched,
+                "person": enforced.payload.get("person", {}),
+            }
+        )
+    return {
+        "results": results,
+        "total": found.total,
+        "page": found.page,
+        "page_size": found.page_size,
+    }
+
+
+def _record_names(
+    session: Session, ids: list[int]
+) -> dict[int, tuple[str | None, str | None, dt.date | None]]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            SourcePerson.id, SourcePerson.first_name, SourcePerson.last_name, SourcePerson.dob
+        ).where(SourcePerson.id.in_(ids))
+    )
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def caseload_view(
+    session: Session,
+    principal: Principal,
+    purpose: str,
+    *,
+    limit: int = 200,
+    request_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """My agency's active clients who are also active at another agency (what I may see of it).
+
+    "My" clients: active enrollments of my agency whose worker is me (by name or e-mail) or,
+    when no enrollment names me, those of my unit's programs; each entry goes through `enforce`.
+    """
+    from openhhs.cci.models import Link
+
+    today = dt.datetime.now(dt.UTC).date()
+    mine = (
+        select(Link.enterprise_id, Program.name)
+        .join(Enrollment, Enrollment.source_person_id == Link.source_person_id)
+        .join(Program, Program.id == Enrollment.program_id)
+        .where(
+            Enrollment.agency_id == principal.agency,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            Enrollment.is_deleted.is_(False),
+        )
+    )
+    me = [v for v in (principal.name,) if v]
+    named = list(session.execute(mine.where(Enrollment.worker_name.in_(me)))) if me else []
+    rows = named or list(session.execute(mine.limit(limit * 5)))
+    my_programs: dict[str, set[str]] = {}
+    for eid, program in rows:
+        my_programs.setdefault(eid, set()).add(program)
+    if not my_programs:
+        return []
+    others: dict[str, set[str]] = {}
+    eids = sorted(my_programs)
+    for i in range(0, len(eids), 900):
+        chunk = eids[i : i + 900]
+        q = (
+            select(Link.enterprise_id, Enrollment.agency_id, Enrollment.end_date)
+            .join(Enrollment, Enrollment.source_person_id == Link.source_person_id)
+            .where(
+                Link.enterprise_id.in_(chunk),
+                Enrollment.agency_id != principal.agency,
+                Enrollment.status == EnrollmentStatus.ACTIVE,
+                Enrollment.is_deleted.is_(False),
+            )
+        )
+        for eid, agency, end in session.execute(q):
+            if end is None or end >= today:
+                others.setdefault(eid, set()).add(agency)
+    entries = []
+    for eid in sorted(others)[:limit]:
+        payload: dict[str, Any] = {"person_id": eid}
+        _eid, full = build_payload(session, principal, eid)
+        payload["person"] = {"name": full["person"].get("name")}
+        payload["enrollments"] = [
+            {k: e[k] for k in ("agency", "id", "categories", "program", "status")}
+            for e in full["enrollments"]
+            if e["status"] == EnrollmentStatus.ACTIVE.value
+        ]
+        enforced = access.enforce(
+            principal,
+            purpose,
+            eid,
+            payload,
+            session=session,
+            request_id=request_id,
+            action="person:caseload",
+        )
+        visible = snap.served_by(enforced.payload)
+        other = [a for a in visible if a != principal.agency]
+        if not other:
+            continue  # the other involvement is not shared with me: say nothing about it
+        entries.append(
+            {
+                "enterprise_id": eid,
+                "person": enforced.payload.get("person", {}),
+                "my_programs": sorted(my_programs[eid]),
+                "other_agencies": other,
+            }
+        )
+    return entries
