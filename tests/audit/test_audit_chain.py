@@ -196,6 +196,29 @@ def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
     assert result.ok and result.entries == 32, str(result)
 
 
+def test_writers_that_read_first_still_chain(engine: Engine) -> None:
+    """Like enforce(): read person data in the request's session, then record, then commit."""
+    errors: list[BaseException] = []
+
+    def request(n: int) -> None:
+        try:
+            for i in range(5):
+                with Session(engine) as session:
+                    session.execute(text("select count(*) from audit_log")).scalar()
+                    record(session, actor=f"w{n}", action="read", person_id=f"P{i}")
+                    session.commit()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert verify(engine).entries == 15
+
+
 def test_person_history_newest_first(engine: Engine) -> None:
     _fill(engine)
     with Session(engine) as session:
