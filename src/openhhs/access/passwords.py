@@ -8,8 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from openhhs.errors import InvalidInput
 
 # RFC 9106 §4, second recommended option: argon2id, t=3, m=64 MiB, p=4.
-PARAMS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
-_hasher = PasswordHasher(**PARAMS)
+_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 hashes anything, but a megabyte "password" is a denial of service
 # Verified when the user does not exist, so an unknown name costs as much time as a wrong password.
