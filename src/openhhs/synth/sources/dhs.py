@@ -201,7 +201,8 @@ def stay(
             by_person[person.id] = rec
         rec.extra["updated"] = max(rec.extra["updated"], exit_day or entry)
         enrollment_id = _hex(ctx, "dhs.enrollment")
-        rel = "1" if person.role == HEAD else RELATIONSHIP.get(person.role, "4")
+        alone = len(members) == 1
+        rel = "1" if alone or person.role == HEAD else RELATIONSHIP.get(person.role, "4")
         src.rows["enrollments"].append(
             {
                 "EnrollmentID": enrollment_id,
