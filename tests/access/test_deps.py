@@ -1,0 +1,132 @@
+"""FastAPI dependencies: bearer and cookie authentication, CSRF, purpose checks and spoofing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import jwt
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from test_auth import CONFIG, token
+
+from openhhs.access._audit import recent_events
+from openhhs.access.accounts import create_service_account, create_user
+from openhhs.access.deps import PURPOSE_HEADER, PrincipalDep, PurposeDep, require_role
+from openhhs.access.vocab import Role
+from openhhs.access.websessions import CSRF_HEADER, SESSION_COOKIE, start_session
+from openhhs.errors import OpenHHSError
+
+
+def make_app(engine: Engine) -> FastAPI:
+    app = FastAPI()
+    app.state.engine = engine
+    app.state.sso_config = CONFIG
+
+    @app.exception_handler(OpenHHSError)
+    def _err(_request: Request, exc: OpenHHSError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.status)
+
+    @app.get("/me")
+    def me(p: PrincipalDep) -> dict[str, object]:
+        return {"id": p.id, "agency": p.agency, "roles": sorted(p.roles)}
+
+    @app.get("/person")
+    def person(p: PrincipalDep, purpose: PurposeDep) -> dict[str, str]:
+        return {"purpose": purpose.value}
+
+    @app.post("/act")
+    def act(p: PrincipalDep) -> dict[str, str]:
+        return {"ok": p.id}
+
+    @app.get(
+        "/admin", dependencies=[__import__("fastapi").Depends(require_role(Role.ADMINISTRATOR))]
+    )
+    def admin() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+@pytest.fixture
+def client(engine: Engine) -> Iterator[TestClient]:
+    with TestClient(make_app(engine), base_url="https://testserver") as c:
+        yield c
+
+
+def bearer(t: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {t}"}
+
+
+def test_no_credentials_is_401(client: TestClient) -> None:
+    assert client.get("/me").status_code == 401
+    assert client.get("/me", headers={"Authorization": "Basic dXNlcjpwYXNz"}).status_code == 401
+    assert client.get("/me", headers=bearer("")).status_code == 401
+
+
+def test_sso_bearer_and_purpose(client: TestClient) -> None:
+    r = client.get("/me", headers=bearer(token()))
+    assert r.status_code == 200 and r.json() == {
+        "id": "sso:jdoe@hra", "agency": "HRA", "roles": ["caseworker"]
+    }  # fmt: skip
+    ok = client.get("/person", headers={**bearer(token()), PURPOSE_HEADER: "case_management"})
+    assert ok.json() == {"purpose": "case_management"}
+    assert client.get("/person?purpose=outreach", headers=bearer(token())).status_code == 200
+    missing = client.get("/person", headers=bearer(token()))
+    assert missing.status_code == 403 and "name the purpose" in missing.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "purpose", ["research", "data_quality", "snooping", "x" * 5000, "' OR 1=1"]
+)
+def test_purpose_spoofing_is_refused_and_audited(client: TestClient, purpose: str) -> None:
+    before = len(recent_events())
+    r = client.get("/person", headers={**bearer(token()), PURPOSE_HEADER: purpose})
+    assert r.status_code == 403
+    new = [e for e in recent_events()[before:] if e.action == "purpose:denied"]
+    assert len(new) == 1 and new[0].outcome == "denied" and new[0].actor == "sso:jdoe@hra"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        token({"exp": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)}),
+        token({"aud": "elsewhere"}),
+        jwt.encode({"sub": "x"}, "s" * 32, algorithm="HS256"),
+    ],
+    ids=["expired", "wrong-audience", "hs256"],
+)
+def test_bad_bearer_tokens_are_401_and_audited(client: TestClient, bad: str) -> None:
+    before = len(recent_events())
+    assert client.get("/me", headers=bearer(bad)).status_code == 401
+    assert [e.outcome for e in recent_events()[before:] if e.action == "auth:token"] == ["failure"]
+
+
+def test_service_account_token(client: TestClient, engine: Engine) -> None:
+    with Session(engine) as s:
+        issued = create_service_account(s, name="hra-wms", agency="HRA")
+        s.commit()
+    r = client.get("/me", headers=bearer(issued.token))
+    assert r.json()["roles"] == ["agency_system"]
+    spoof = client.get("/person", headers={**bearer(issued.token), PURPOSE_HEADER: "research"})
+    assert spoof.status_code == 403
+
+
+def test_session_cookie_csrf_and_roles(client: TestClient, engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as s:
+        user = create_user(s, username="cw", agency="DHS", roles=["caseworker"], password="p" * 12)
+        tok, active = start_session(s, user)
+        s.commit()
+    client.cookies.set(SESSION_COOKIE, tok)
+    assert client.get("/me").json()["agency"] == "DHS"
+    assert client.post("/act").status_code == 403  # no CSRF token
+    assert client.post("/act", headers={CSRF_HEADER: "forged"}).status_code == 403
+    assert client.post("/act", headers={CSRF_HEADER: active.csrf_token}).status_code == 200
+    assert client.post("/act", data={"csrf_token": active.csrf_token}).status_code == 200
+    assert client.get("/admin").status_code == 403
+    client.cookies.set(SESSION_COOKIE, tok + "x")
+    assert client.get("/me").status_code == 401
