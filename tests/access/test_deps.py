@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from test_auth import CONFIG, token
 
@@ -19,6 +19,7 @@ from openhhs.access.accounts import create_service_account, create_user
 from openhhs.access.deps import PURPOSE_HEADER, PrincipalDep, PurposeDep, require_role
 from openhhs.access.vocab import Role
 from openhhs.access.websessions import CSRF_HEADER, SESSION_COOKIE, start_session
+from openhhs.audit import AuditEntry
 from openhhs.errors import OpenHHSError
 
 
@@ -83,12 +84,18 @@ def test_sso_bearer_and_purpose(client: TestClient) -> None:
 @pytest.mark.parametrize(
     "purpose", ["research", "data_quality", "snooping", "x" * 5000, "' OR 1=1"]
 )
-def test_purpose_spoofing_is_refused_and_audited(client: TestClient, purpose: str) -> None:
+def test_purpose_spoofing_is_refused_and_audited(
+    client: TestClient, engine: Engine, purpose: str
+) -> None:
     before = len(recent_events())
     r = client.get("/person", headers={**bearer(token()), PURPOSE_HEADER: purpose})
     assert r.status_code == 403
     new = [e for e in recent_events()[before:] if e.action == "purpose:denied"]
     assert len(new) == 1 and new[0].outcome == "denied" and new[0].actor == "sso:jdoe@hra"
+    with Session(engine) as s:
+        row = s.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+        assert (row.action, row.outcome, row.actor) == ("deny", "denied", "sso:jdoe@hra")
+        assert row.purpose == purpose[:64]
 
 
 @pytest.mark.parametrize(
@@ -100,10 +107,15 @@ def test_purpose_spoofing_is_refused_and_audited(client: TestClient, purpose: st
     ],
     ids=["expired", "wrong-audience", "hs256"],
 )
-def test_bad_bearer_tokens_are_401_and_audited(client: TestClient, bad: str) -> None:
+def test_bad_bearer_tokens_are_401_and_audited(
+    client: TestClient, engine: Engine, bad: str
+) -> None:
     before = len(recent_events())
     assert client.get("/me", headers=bearer(bad)).status_code == 401
     assert [e.outcome for e in recent_events()[before:] if e.action == "auth:token"] == ["failure"]
+    with Session(engine) as s:
+        row = s.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+        assert (row.action, row.outcome, row.actor) == ("login", "failure", "anonymous")
 
 
 def test_service_account_token(client: TestClient, engine: Engine) -> None:

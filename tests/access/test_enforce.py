@@ -16,6 +16,7 @@ from openhhs.access._audit import recent_events
 from openhhs.access.agreement import ApprovalState
 from openhhs.access.consent import give_consent, withdraw_consent
 from openhhs.access.store import load_agreements, set_state
+from openhhs.audit import person_history, verify
 
 HRA_WORKER = principal("HRA", "caseworker", pid="user:hra-1")
 PRIVACY = principal("HRA", "privacy_officer", pid="user:hra-po")
@@ -56,6 +57,11 @@ def test_hra_caseworker_sees_exactly_what_the_agreements_grant(
     assert read[0].purpose == "case_management" and read[0].person_id == "E-ALICE"
     assert "enrollment.case_number" in denied[0].elements
     assert denied[0].actor == "user:hra-1"
+    rows = {r.action: r for r in person_history(session, "E-ALICE")}
+    assert rows["read"].agreement_id == "DSA-DHS-HRA-01,own-agency"
+    assert "enrollment.worker_contact" in rows["read"].elements
+    assert rows["read"].purpose == "case_management" and rows["read"].actor_agency == "HRA"
+    assert rows["deny"].outcome == "denied" and "enrollment.case_number" in rows["deny"].elements
 
 
 def test_consent_given_then_withdrawn_between_two_calls(
@@ -130,6 +136,11 @@ def test_idor_another_agencys_client_and_enumerated_ids_look_the_same(
     for pid in ("E-BOB", "E-999999"):
         denials = [e for e in _events_for("user:hra-1", pid) if e.outcome == "denied"]
         assert denials and not [e for e in _events_for("user:hra-1", pid) if e.outcome == "success"]
+        # and in the hash-chained audit log itself
+        rows = person_history(session, pid)
+        assert [(r.action, r.outcome, r.actor) for r in rows] == [("deny", "denied", "user:hra-1")]
+        assert "person.name" in rows[0].elements
+    assert verify(session.get_bind()).ok  # type: ignore[arg-type]
 
 
 def test_unknown_sections_and_malformed_items_are_removed(
