@@ -244,3 +244,39 @@ def test_scorer_rejects_sql_it_cannot_reproduce() -> None:
     }
     with pytest.raises(InvalidInput, match=r"(?i)soundex"):
         Scorer(model)
+
+
+def test_scorer_matches_splink_on_the_linkage_model_and_features() -> None:
+    """The shipped linkage model over `to_features` columns, incl. non-Latin and empty names."""
+    from splink import DuckDBAPI, Linker
+
+    from openhhs.cci.index import compute_term_frequencies
+    from openhhs.linkage import toycity
+    from openhhs.linkage.features import FEATURE_COLUMNS
+    from openhhs.linkage.frame import feature_frame
+    from openhhs.linkage.modelfile import default_model
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    rows = toycity.generate(households=450, seed=5)
+    odd = [
+        {"first_name": "李小龍", "last_name": "李", "dob": "1980-01-01"},
+        {"first_name": "Иван", "last_name": "Петров", "dob": "1980-01-01", "zip": "10001"},
+        {"first_name": "José", "last_name": "García-López", "dob": "1980-01-01", "zip": "10001"},
+        {"first_name": "", "last_name": "", "dob": "1980-01-01", "zip": "10001"},
+        {"first_name": None, "last_name": "GARCIA", "dob": "1980-01-01", "ssn": "000-00-0000"},
+    ]
+    frame = feature_frame(rows + odd * 4)
+    model = default_model().splink
+    records = frame[["unique_id", *FEATURE_COLUMNS]]
+    pairs = Linker(DuckDBAPI().register(records), model).inference.predict().as_pandas_dataframe()
+    assert len(pairs) >= 2000
+    by_id = {int(r["unique_id"]): _record(pd.Series(r)) for r in records.to_dict("records")}
+    scorer = Scorer(model)
+    tf = compute_term_frequencies(by_id.values(), scorer.tf_columns)
+    worst = max(
+        abs(scorer.weight(by_id[int(a)], by_id[int(b)], tf) - float(w))
+        for a, b, w in zip(pairs.unique_id_l, pairs.unique_id_r, pairs.match_weight, strict=True)
+    )
+    assert worst < 1e-6
+    odd_ids = set(range(len(rows), len(rows) + len(odd) * 4))
+    assert odd_ids & (set(pairs.unique_id_l) | set(pairs.unique_id_r))

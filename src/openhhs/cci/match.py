@@ -279,9 +279,14 @@ def decide(
     if ranked[0].forced:
         return "linked", "steward decision: same person", ranked[0], []
     bands = model.bands
+    # batch refuses a merge that would put an explicit non-match pair (scored below review) in
+    # one cluster: an ID holding a record this one clearly is not cannot be auto-linked
+    non_match_eids = {c.enterprise_id for c, _f in scored if c.match_probability < bands.review}
     for e in ranked:
         if e.best.match_probability >= bands.auto_link:
             e.guard = guard_reason(model, e.best, features, e.features)
+            if not e.guard and e.eid in non_match_eids:
+                e.guard = "a record of this Enterprise ID is a clear non-match"
     strong = [e for e in ranked if e.best.match_probability >= bands.auto_link and not e.guard]
     in_band = [e for e in ranked if e.best.match_probability >= bands.review]
     if not strong:
