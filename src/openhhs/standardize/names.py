@@ -99,6 +99,8 @@ def standardize_name(raw: Any, part: Literal["given", "middle", "surname"] = "gi
     if not text.strip():
         return StdName(None, missing=MissingReason.NOT_COLLECTED, flags=("missing",))
     reason = missing_reason(text, names=True)
+    if reason is None and fold(text).replace(" ", "") in ("N.A.", "N.A", "N/A", "N\\A"):
+        reason = MissingReason.NOT_COLLECTED  # NA without punctuation may be the surname Na
     if reason is not None:
         return StdName(None, missing=reason, flags=("missing",))
     folded = fold(text)
@@ -112,6 +114,11 @@ def standardize_name(raw: Any, part: Literal["given", "middle", "surname"] = "gi
     words = [w for w in cleaned.replace("-", " ").split() if w]
     if not words or _JUNK.match(" ".join(words)):
         return StdName(None, flags=(*flags, "no_letters"))
+    if any(any(c.isdigit() for c in w) for w in words if w not in SUFFIXES):
+        flags.append("digits")
+        words = [w for w in (w if w in SUFFIXES else re.sub(r"\d", "", w) for w in words) if w]
+        if not words:
+            return StdName(None, flags=tuple(flags))
     suffix = None
     if len(words) > 1 and words[-1] in SUFFIXES:
         suffix = SUFFIXES[words.pop()]
@@ -119,11 +126,9 @@ def standardize_name(raw: Any, part: Literal["given", "middle", "surname"] = "gi
     if len(words) > 1 and words[0] in TITLES:
         words.pop(0)
         flags.append("title_removed")
-    if any(any(c.isdigit() for c in w) for w in words):
-        flags.append("digits")
-        words = [w for w in (re.sub(r"\d", "", w) for w in words) if w]
-        if not words:
-            return StdName(None, suffix=suffix, flags=tuple(flags))
+    reason = missing_reason(" ".join(words), names=True)  # "Don't-know", "N.A.", "Mr. Unknown"
+    if reason is not None:
+        return StdName(None, missing=reason, flags=("missing",))
     value = " ".join(words)
     if len(value) > MAX_NAME_LENGTH:
         value = value[:MAX_NAME_LENGTH].rstrip()
