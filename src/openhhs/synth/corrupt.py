@@ -117,7 +117,8 @@ def dob_as_recorded(r: random.Random, dob: int, missing: float) -> int | None:
                     day = (d.day // 10) * 10 + r.randrange(10)
                     return dt.date(d.year, d.month, day).toordinal() if day else None
                 year = (d.year // 10) * 10 + r.randrange(10)
-                return dt.date(year, d.month, d.day).toordinal()
+                wrong = dt.date(year, d.month, d.day).toordinal()
+                return wrong if wrong <= dob + 3650 and year <= 2025 else dob
             except ValueError:
                 continue
         return dob
@@ -183,12 +184,15 @@ def record_view(
         unit = ""
     if r.random() < 0.01:
         zip5 = zip5[:4] + str((int(zip5[4]) + 1) % 10)
+    dob = dob_as_recorded(r, person.dob, profile.dob_missing)
+    if dob is not None and dob > day:  # nobody writes down a birthday after the day they met
+        dob = person.dob
     return View(
         first=first,
         middle=middle,
         last=last,
         suffix=suffix,
-        dob=dob_as_recorded(r, person.dob, profile.dob_missing),
+        dob=dob,
         sex=sex,
         ssn=ssn,
         phone=phone,

@@ -135,7 +135,8 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
             continue
         v, person = rec.view, ctx.city.people[rec.person]
         sex = {"M": "male", "F": "female"}.get(v.sex, "unknown")
-        gender = person.gender or ("woman" if person.sex == "F" else "man")
+        cis = "woman" if person.sex == "F" else "man"
+        gender = person.gender if person.gender in ("non_binary", "transgender") else cis
         if rec.person % 53 == 0:
             gender = "declined"
         races = [] if rec.person % 47 == 0 else [RACE[x] for x in person.races]

@@ -77,10 +77,11 @@ def build(ctx: Context) -> SourceData:
 def _case(ctx: Context, src: SourceData, hh: Household, members: list[Person], dup: bool) -> None:
     r = ctx.r
     opened = ctx.day_between(START, AS_OF_1 - 30)
-    members = [m for m in members if m.dob < AS_OF_1 - 20]
+    closed = ctx.day_between(opened + 90, AS_OF_1) if r.random() < 0.3 else None
+    # Only people born while the case was open can be on it (a newborn is added ~a month later).
+    members = [m for m in members if m.dob + 60 < (closed or AS_OF_1)]
     if not members:
         return
-    closed = ctx.day_between(opened + 90, AS_OF_1) if r.random() < 0.3 else None
     status = "CL" if closed else r.choices(("AC", "SU", "AP"), weights=(90, 5, 5))[0]
     case_num = ctx.ids.digits("hra.case", 10)
     borough = hh.address_at(opened).borough
