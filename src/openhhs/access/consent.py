@@ -16,7 +16,7 @@ from openhhs.access._audit import emit, event_for
 from openhhs.access.models import Consent, ConsentMethod, ConsentStatus
 from openhhs.access.principal import Principal
 from openhhs.access.vocab import Purpose, expand_pattern
-from openhhs.errors import Conflict, InvalidInput, NotFound
+from openhhs.errors import Conflict, Forbidden, InvalidInput, NotFound
 from openhhs.model.codes import Agency, SensitiveCategory
 
 
@@ -142,6 +142,31 @@ def withdraw_consent(
         ),
     )
     return row
+
+
+def check_may_record(session: Session, principal: Principal, person_id: str) -> None:
+    """Consent is recorded by the privacy office or by a worker whose agency serves the person.
+
+    Otherwise any caseworker could record a "consent" for a stranger and so grant their own agency
+    access to that stranger's protected records.
+    """
+    from openhhs.access.facts import load_facts
+    from openhhs.access.vocab import Role
+
+    if principal.has_role(Role.PRIVACY_OFFICER):
+        return
+    if principal.has_role(Role.CASEWORKER, Role.SUPERVISOR):
+        facts = load_facts(session, person_id, at=dt.datetime.now(dt.UTC))
+        if principal.agency in facts.active_case_agencies:
+            return
+    emit(
+        session,
+        event_for(
+            principal, "consent:given", "denied", person_id=person_id, reason="no relationship"
+        ),
+    )
+    session.commit()
+    raise Forbidden("only the privacy office or a worker with an active case may record consent")
 
 
 def history(session: Session, person_id: str) -> list[Consent]:
