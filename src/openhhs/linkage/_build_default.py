@@ -27,7 +27,7 @@ def main(argv: list[str]) -> None:
         truth = read_truth(link_csv.with_name("ground_truth.csv"))
         for r in rows:
             r["person_id"] = truth[(r["source"], r["record_id"])]
-        source = f"synthetic city {link_csv.parent.name}"
+        source = f"synthetic city ({link_csv.parent.name}: openhhs synth --people 10000 --seed 1)"
     else:
         rows = toycity.generate(households=4000, seed=11)
         source = "openhhs.linkage.toycity (4000 households, seed 11)"

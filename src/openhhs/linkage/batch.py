@@ -3,8 +3,7 @@
 Why not Splink's connected components: one weak edge can chain two people (and then their
 families) into one cluster, and components ignore "never link" decisions. Here edges are merged
 strongest first, and a merge is refused when it would put two valid, clearly different SSNs, a
-steward's never-link pair, or an explicit non-match pair (scored below the review band) inside
-one cluster. Refused and uncertain links become review pairs.
+steward's never-link pair, or a confident non-match pair (p < 0.001) inside one cluster. Refused and uncertain links become review pairs.
 
 Output shape (what `openhhs.cci` maps to Enterprise IDs): `LinkResult.clusters` has one row per
 input row, `unique_id, cluster_id`; `LinkResult.review` has `unique_id_l, unique_id_r,
@@ -33,8 +32,11 @@ log = logging.getLogger(__name__)
 # Comparison-vector values (gamma) of the levels the guards read; see settings.py.
 GAMMA_FIRST_DIFFERENT = 0
 GAMMA_DOB_DIFFERENT = 0
+GAMMA_DOB_SAME_YEAR = 1  # siblings at one address: same year is not agreement
 GAMMA_SSN_EXACT = 3
-RELAMBDA_MIN_RECORDS = 2000  # below this, λ re-estimated on the input itself is too noisy
+RELAMBDA_MIN_RECORDS = 2000
+# A scored pair this unlikely is a confident non-match: no chain of links may join its records.
+NON_MATCH_PROBABILITY = 0.001  # below this, λ re-estimated on the input itself is too noisy
 
 
 def weight_of(probability: float) -> float:
@@ -67,8 +69,14 @@ class _Components:
         return root
 
     def ssn_conflict(self, a: int, b: int) -> bool:
-        """Two valid SSNs more than one edit apart: confidently different people."""
-        return any(
+        """Valid SSNs on both sides and none within one edit: confidently different people.
+
+        A cluster may hold several typo variants of one SSN; a merge is fine when any variant
+        on one side is within a transposition or one digit of a variant on the other.
+        """
+        if not self.ssns[a] or not self.ssns[b]:
+            return False
+        return all(
             jellyfish.damerau_levenshtein_distance(x, y) > 1
             for x in self.ssns[a]
             for y in self.ssns[b]
@@ -125,11 +133,17 @@ def link(
     never_link: Iterable[tuple[int, int]] = (),
     thresholds: Thresholds | None = None,
     relambda: bool = True,
+    ssn_cannot_link: bool = True,
 ) -> LinkResult:
-    """Cluster the rows of a `frame.feature_frame` table into people."""
+    """Cluster the rows of a `frame.feature_frame` table into people.
+
+    `ssn_cannot_link=False` drops the different-SSN constraint, for data whose SSNs are noise
+    (FEBRL corrupts them with several edits); human-services data keeps it.
+    """
     started = time.perf_counter()
     bands = thresholds or model.thresholds
     auto_w, review_w = weight_of(bands.auto_link), weight_of(bands.review)
+    conflict_w = weight_of(NON_MATCH_PROBABILITY)
     stats: dict[str, Any] = {"records": len(frame)}
 
     linkable = frame[frame["linkable"]]
@@ -173,7 +187,7 @@ def link(
         )
         conflicts = con.sql(
             "select unique_id_l, unique_id_r from "  # noqa: S608
-            f"{table} where match_weight < {review_w!r} "
+            f"{table} where match_weight < {conflict_w!r} "
             "and unique_id_l in (select n from edge_nodes) "
             "and unique_id_r in (select n from edge_nodes)"
         ).fetchall()
@@ -184,7 +198,7 @@ def link(
             if weight >= auto_w and g_ssn != GAMMA_SSN_EXACT:
                 if g_first == GAMMA_FIRST_DIFFERENT:
                     reason = "first names differ"
-                elif g_dob == GAMMA_DOB_DIFFERENT:
+                elif GAMMA_DOB_DIFFERENT <= g_dob <= GAMMA_DOB_SAME_YEAR:
                     reason = "dates of birth differ"
             if not reason and l_ in suffix and r_ in suffix and suffix[l_] != suffix[r_]:
                 reason = "suffixes differ (JR/SR)"
@@ -224,7 +238,7 @@ def link(
         ra, rb = comps.find(a), comps.find(b)
         if ra == rb:
             continue
-        if comps.ssn_conflict(ra, rb):
+        if ssn_cannot_link and comps.ssn_conflict(ra, rb):
             blocked += 1
             review_rows.append((a, b, w, p, "different SSNs"))
         elif comps.pair_conflict(ra, rb, forbidden):

@@ -213,6 +213,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     'l."phone" = r."phone" AND l."first_initial" = r."first_initial"',
     'l."street_unit" = r."street_unit" AND l."first_initial" = r."first_initial"',
     'l."ssn_last4" = r."ssn_last4" AND l."dob_year" = r."dob_year"',
+    'l."zip5" = r."zip5" AND l."first_initial" = r."first_initial" AND l."dob_year" = r."dob_year"',
+    'l."last_name_part1" = r."last_name_part1" AND l."dob_year" = r."dob_year" '
+    'AND l."dob_month" = r."dob_month"',
 )
 
 # Deterministic rules for λ (probability two random records match): near-certain matches.
@@ -222,10 +225,13 @@ DETERMINISTIC_RULES: tuple[str, ...] = (
 )
 DETERMINISTIC_RECALL = 0.8
 
-# EM training blocks: none of them is a household signal.
+# EM training blocks: none of them is a household signal. A shared SSN is mostly the same person
+# (twins never share one), so that block teaches the m of date of birth and names; the date of
+# birth block teaches the m of SSN. A full-name block is avoided: common names (WANG LI, MARIA
+# GARCIA) fill it with strangers and EM converges to "same sex" as the match class.
 EM_BLOCKS: tuple[str, ...] = (
+    'l."ssn" = r."ssn"',
     'l."dob" = r."dob"',
-    'l."first_name" = r."first_name" AND l."last_name" = r."last_name"',
 )
 
 
