@@ -230,8 +230,12 @@ def main(argv: list[str] | None = None) -> None:
         result = link(frame, model)
         m = pairwise_metrics(result.clusters["cluster_id"], frame["person_id"])
         febrl_rows.append(
-            [name, len(frame), fmt(m["precision"]), fmt(m["recall"]), fmt(m["f1"])]
-            + [f"{time.perf_counter() - t:.1f}"]
+            [
+                name,
+                len(frame),
+                *(fmt(m[k]) for k in ("precision", "recall", "f1")),
+                f"{time.perf_counter() - t:.1f}",
+            ]
         )
         print(febrl_rows[-1], flush=True)
 

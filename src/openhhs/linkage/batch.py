@@ -3,7 +3,8 @@
 Why not Splink's connected components: one weak edge can chain two people (and then their
 families) into one cluster, and components ignore "never link" decisions. Here edges are merged
 strongest first, and a merge is refused when it would put two valid, clearly different SSNs, a
-steward's never-link pair, or a confident non-match pair (p < 0.001) inside one cluster. Refused and uncertain links become review pairs.
+steward's never-link pair, or a confident non-match pair (p < 0.001) inside one cluster.
+Refused and uncertain links become review pairs.
 
 Output shape (what `openhhs.cci` maps to Enterprise IDs): `LinkResult.clusters` has one row per
 input row, `unique_id, cluster_id`; `LinkResult.review` has `unique_id_l, unique_id_r,

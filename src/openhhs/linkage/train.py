@@ -97,7 +97,7 @@ def train(
         "max_pairs": max_pairs,
         "lambda": splink_model["probability_two_random_records_match"],
         "timings": {k: round(v, 2) for k, v in timings.items()},
-        "household_guard": "surname and contact m fixed; EM on person fields only, blocked on SSN and on DOB",
+        "household_guard": "surname and contact m fixed; EM on person fields, blocked on SSN, DOB",
         "em_problems": em_problems,
     }
     return LinkageModel(
