@@ -424,14 +424,17 @@ def _maybe_junior(
 def _same_name_same_birthday(
     r: random.Random, persons: list[Person], households: list[Household], names: _Names
 ) -> list[tuple[int, int, str]]:
-    """Unrelated adults living alone who share a common name and a birthday."""
+    """Unrelated adults living alone who share a common name and a birthday.
+
+    Drawn from low-income households, so that agencies (mostly HRA) hold records of both.
+    """
     singles: dict[tuple[str, str], list[Person]] = {}
     for hh in households:
-        if hh.kind in (SINGLE, ELDER) and len(hh.members) == 1:
+        if hh.kind in (SINGLE, ELDER) and len(hh.members) == 1 and hh.poor:
             p = persons[hh.members[0]]
             singles.setdefault((p.group, p.sex), []).append(p)
     pairs: list[tuple[int, int, str]] = []
-    wanted = max(1, len(persons) // 800)
+    wanted = max(1, len(persons) // 500)
     keys = sorted(singles)
     for _ in range(wanted * 3):
         if len(pairs) >= wanted or not keys:
