@@ -124,6 +124,8 @@ def dob_as_recorded(r: random.Random, dob: int, missing: float) -> int | None:
         return dob
     if u < 0.028:
         return PLACEHOLDER_DOB
+    if u < 0.031:  # only the year was known: January 1st (common for refugees)
+        return dt.date(d.year, 1, 1).toordinal()
     return dob
 
 
@@ -161,7 +163,8 @@ def record_view(
         last = typo(r, last)
     if r.random() < profile.middle_missing:
         middle = ""
-    if r.random() < 0.005:
+    # Given and family names swapped; much more often for names written family-name first.
+    if r.random() < (0.03 if person.group in ("CHINESE", "KOREAN") else 0.005):
         first, last = last, first
     if profile.ascii_only:
         first, middle, last = ascii_upper(first), ascii_upper(middle), ascii_upper(last)

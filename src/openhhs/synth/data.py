@@ -52,6 +52,19 @@ GROUP_LANGUAGE: dict[str, tuple[str, float]] = {
     "ARAB": ("ar", 0.5),
 }
 
+# SPD-15 detailed groups (write-ins) by background, most common first.
+GROUP_DETAIL: dict[str, tuple[str, ...]] = {
+    "HISPANIC": ("Puerto Rican", "Dominican", "Mexican", "Ecuadorian", "Colombian", "Salvadoran"),
+    "BLACK": ("African American", "Nigerian", "Ghanaian", "Senegalese"),
+    "CARIBBEAN": ("Jamaican", "Haitian", "Trinidadian and Tobagonian", "Guyanese"),
+    "WHITE": ("Italian", "Irish", "Polish", "German", "English"),
+    "RUSSIAN": ("Russian", "Ukrainian", "Uzbek"),
+    "CHINESE": ("Chinese", "Taiwanese"),
+    "KOREAN": ("Korean",),
+    "BENGALI": ("Bangladeshi", "Asian Indian", "Pakistani"),
+    "ARAB": ("Egyptian", "Yemeni", "Lebanese", "Syrian", "Moroccan"),
+}
+
 LANGUAGES: tuple[str, ...] = ("en", "es", "zh", "ru", "bn", "ar", "ht", "ko")
 
 SURNAMES: dict[str, tuple[str, ...]] = {

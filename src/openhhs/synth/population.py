@@ -85,6 +85,7 @@ class Person:
     phone_change_day: int = 0
     language: str = "en"
     races: tuple[str, ...] = ()
+    detail: str = ""  # SPD-15 detailed group, e.g. "Dominican"
     gender: str = ""  # gender identity; "" = cisgender answer matching sex
     veteran: bool = False
     hard: list[tuple[int, str]] = field(default_factory=list)
@@ -473,6 +474,8 @@ def _identities(
         p.language = lang if r.random() < share and age > 5 else "en"
         races = data.GROUP_RACE[p.group]
         p.races = (races[0],) if len(races) == 1 or r.random() < 0.75 else races[:2]
+        details = data.GROUP_DETAIL[p.group]
+        p.detail = details[int(len(details) * r.random() ** 1.6)]  # skewed to the first
         if age >= 16 and r.random() < 0.012:
             p.gender = r.choice(("non_binary", "transgender", "questioning"))
         p.veteran = p.sex == "M" and age > 40 and r.random() < 0.05

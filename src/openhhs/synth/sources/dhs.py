@@ -301,6 +301,7 @@ def _client_row(ctx: Context, rec: PersonRecord) -> tuple[list[str], Row]:
         "DOBDataQuality": dob_q,
         **races,
         "RaceNone": race_none,
+        "AdditionalRaceEthnicity": "" if race_none or r_u < 0.4 else person.detail,
         **gender,
         "GenderNone": "",
         "VeteranStatus": ("1" if person.veteran else "0") if person.age_at(AS_OF_1) >= 18 else "99",

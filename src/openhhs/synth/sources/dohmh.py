@@ -21,8 +21,8 @@ SOURCE = "DOHMH"
 PROFILE = Profile(ssn_missing=0.4, phone_missing=0.15, middle_missing=0.5, ascii_only=False)
 CLIENT_KEYS = (
     "client_id", "name_first", "name_middle", "name_last", "name_suffix", "birth_date",
-    "sex_at_birth", "gender_identity", "race", "ssn", "phone", "address", "primary_language",
-    "updated_at",
+    "sex_at_birth", "gender_identity", "race", "race_detail", "ssn", "phone", "address",
+    "primary_language", "updated_at",
 )  # fmt: skip
 RACE = {
     "AIAN": "American Indian or Alaska Native", "ASIAN": "Asian",
@@ -152,6 +152,7 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
                 "sex_at_birth": sex,
                 "gender_identity": gender,
                 "race": races,
+                "race_detail": [person.detail] if races else [],
                 "ssn": ssn_dashes(v.ssn) or None,
                 "phone": f"+1{v.phone}" if v.phone else None,
                 "address": {"line1": _title(v.street), "unit": v.unit or None,
