@@ -20,7 +20,8 @@ from openhhs.errors import OpenHHSError
 from openhhs.ingest.schemas import IngestReport
 
 app = typer.Typer()
-console = Console()
+# Files have long paths: when the output is not a terminal, do not wrap the report at 80 columns.
+console = Console(width=None if Console().is_terminal else 160)
 
 
 def render(report: IngestReport, *, show_problems: int = 20) -> None:

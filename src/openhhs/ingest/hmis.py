@@ -421,8 +421,6 @@ def load_hmis_zip(
         if table is None:
             continue
         for i, spec in enumerate(specs(mode)[name]):
-            if spec.mode is BatchMode.FULL and not table.rows and name in ("Client.csv",):
-                raise FileRejected(f"{relative}/{name}: no rows in a full HMIS export; refused")
             report = load_table(conn, source, spec, table, table.name, sha, primary=i == 0)
             if name == "Client.csv":
                 report.warnings.extend(warnings)

@@ -7,24 +7,43 @@ caller rejects the record; soft ones (placeholder SSN, unparseable address) are 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from openhhs import standardize as std_
 from openhhs.ingest.schemas import PersonIn
 from openhhs.model.codes import IdentifierKind, MissingReason, NameKind, PhoneKind
 from openhhs.standardize import (
+    StdAddress,
+    StdPhone,
     enrich_zip,
     map_gender_identity,
     map_language,
     map_race,
     map_sex,
     parse_full_name,
-    standardize_address,
     standardize_date,
     standardize_name,
-    standardize_phone,
     standardize_ssn,
 )
+
+
+# Members of a household share an address and often a phone: parse each distinct value once.
+@functools.lru_cache(maxsize=65536)
+def standardize_address(
+    raw: str | None, *, street: str | None, unit: str | None, city: str | None,
+    state: str | None, zip_code: str | None,
+) -> StdAddress:  # fmt: skip
+    return std_.standardize_address(
+        raw, street=street, unit=unit, city=city, state=state, zip_code=zip_code
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def standardize_phone(raw: str) -> StdPhone:
+    return std_.standardize_phone(raw)
+
 
 # Date flags that mean "this cannot be the person's birth date": the record is rejected.
 BAD_DOB_FLAGS = frozenset({"impossible_date", "unparseable", "future", "too_old"})

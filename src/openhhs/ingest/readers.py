@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -56,28 +57,25 @@ def decode(data: bytes, encoding: str) -> str:
         raise FileRejected(f"unknown encoding {encoding!r} in the mapping") from exc
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_ODD = re.compile("[\udc80-\udcff\x00]")
+
+
 def readable(text: str) -> str:
     """Show undecodable bytes as their Latin-1 characters and NUL as `\\x00` (storable text)."""
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if 0xDC80 <= o <= 0xDCFF:
-            out.append(chr(o - 0xDC00))
-        elif o == 0:
-            out.append("\\x00")
-        else:
-            out.append(ch)
-    return "".join(out)
+    if not _ODD.search(text):
+        return text
+    return _ODD.sub(lambda m: "\\x00" if m[0] == "\x00" else chr(ord(m[0]) - 0xDC00), text)
 
 
 def _row_problem(values: dict[str, str]) -> tuple[str | None, str] | None:
     for col, val in values.items():
-        if any(0xDC80 <= ord(c) <= 0xDCFF for c in val):
+        if len(val) > MAX_FIELD_CHARS:
+            return col, f"value is {len(val):,} characters (limit {MAX_FIELD_CHARS:,})"
+        if _SURROGATE.search(val):
             return col, f"not valid UTF-8 (Latin-1?): {readable(val)[:60]!r}"
         if "\x00" in val:
             return col, "contains a NUL byte"
-        if len(val) > MAX_FIELD_CHARS:
-            return col, f"value is {len(val):,} characters (limit {MAX_FIELD_CHARS:,})"
     return None
 
 
@@ -116,7 +114,7 @@ def read_csv(
     header_text = "".join(buf)
     buf.clear()
     columns = tuple(h.strip() for h in header)
-    if any(0xDC80 <= ord(c) <= 0xDCFF for c in header_text):
+    if _SURROGATE.search(header_text):
         raise FileRejected(f"{name}: the header is not valid UTF-8")
     if len(set(columns)) != len(columns) or "" in columns:
         raise FileRejected(f"{name}: the header has blank or repeated column names")

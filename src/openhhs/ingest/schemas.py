@@ -87,6 +87,7 @@ class FileReport(BaseModel):
     unchanged: int = 0
     quarantined: int = 0
     tombstoned: int = 0
+    not_applicable: int = 0  # rows this spec does not read (`only_if` blank; see docs)
     error: str | None = None
     problems: list[Problem] = Field(default_factory=list)  # the first few, for the report
     warnings: list[str] = Field(default_factory=list)
@@ -98,8 +99,10 @@ class FileReport(BaseModel):
 
     @property
     def reconciles(self) -> bool:
-        """Every row read was stored or quarantined (deleted-flag rows count as stored)."""
-        return self.status != "committed" or self.rows_read == self.stored + self.quarantined
+        """Every row read was stored, quarantined or is not this spec's (`only_if`)."""
+        return self.status != "committed" or (
+            self.rows_read == self.stored + self.quarantined + self.not_applicable
+        )
 
 
 class IngestReport(BaseModel):

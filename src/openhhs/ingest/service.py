@@ -166,7 +166,7 @@ def finish_batch(conn: Connection, batch_id: int, report: FileReport) -> None:
             report={
                 "entity": report.entity,
                 "warnings": report.warnings[:100],
-                "not_applicable": report.rows_read - report.stored - report.quarantined,
+                "not_applicable": report.not_applicable,
             },
         )
     )
@@ -264,10 +264,10 @@ def load_table(
     report.rows_read = len(table.rows)
     records: list[Record] = []
     for row in table.rows:
-        if row.problem and not primary:
-            continue
-        rec = mapper(row)
-        if rec is not None:
+        rec = None if row.problem and not primary else mapper(row)
+        if rec is None:
+            report.not_applicable += 1
+        else:
             records.append(rec)
     load_records(ctx, spec, records, report)
     finish_batch(conn, batch_id, report)
@@ -288,11 +288,6 @@ def _load_unit(engine: Engine, unit: Unit) -> list[FileReport]:
         _register(conn, unit.source)
         table = _read(unit, unit.specs[0], data)
         for i, spec in enumerate(unit.specs):
-            if not table.rows and spec.mode is BatchMode.FULL:
-                raise FileRejected(
-                    f"{unit.relative}: no data rows; a full extract without rows would "
-                    "tombstone every record, so it is refused"
-                )
             spec_table = _join(unit, spec, table)
             reports.append(
                 load_table(conn, unit.source, spec, spec_table, unit.relative, sha, primary=i == 0)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from openhhs.ingest.models import IngestRow
-from openhhs.ingest.readers import RawRow
+from openhhs.ingest.readers import FileRejected, RawRow
 from openhhs.ingest.schemas import FileReport, Problem
 from openhhs.ingest.spec import FileSpec, ProgramSpec
 from openhhs.ingest.transform import Record
@@ -391,6 +391,12 @@ def load_records(ctx: Context, spec: FileSpec, recs: list[Record], report: FileR
     ledger = spec.entity in LEDGER_TARGETS
     table = T_LEDGER if ledger else SOURCE_TABLES[spec.entity]
     existing = _existing(ctx, table, spec.entity, spec.key_prefix)
+    if spec.mode.value == "full" and not recs and any(not v[2] for v in existing.values()):
+        raise FileRejected(
+            f"{ctx.file_name}: no data rows; as a full extract it would tombstone all "
+            f"{sum(not v[2] for v in existing.values())} stored {spec.entity} records, so it "
+            "is refused (send the rows, or mark deletions in an incremental file)"
+        )
     inserts: list[Record] = []
     updates: list[tuple[Record, tuple]] = []
     for rec in good:
