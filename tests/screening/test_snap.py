@@ -60,7 +60,7 @@ def test_bbce_200_percent_with_dependent_care(size: int) -> None:
     limit = BBCE_200[size - 1]
 
     def hh(w: float) -> list:
-        costs = [expense(900, "ChildCare"), expense(2500, "Rent")]
+        costs = [expense(900, "ChildCare"), expense(2500, "Rent"), expense(100, "Heating")]
         first = head(30, incomes=[wages(w)], expenses=costs)
         return body(first, *[person(3)] * (size - 1))
 
@@ -78,7 +78,8 @@ def test_fy2025_limits_apply_before_october_2025() -> None:
 def test_benefit_formula_matches_hand_computation() -> None:
     # Parent + 1 child, $1,500/month wages, $1,400 rent, FY2026.
     # gross 1500; earned deduction 300; standard 209 -> adjusted 991
-    # shelter 1400 + SUA 992 = 2392; minus half of adjusted (495.5) = 1896.5, capped at 744
+    # shelter 1400 (no heating bill, not elderly/disabled: no SUA since P.L. 119-21);
+    # minus half of adjusted (495.5) = 904.5, capped at 744
     # net = 991 - 744 = 247; benefit = 546 - ceil(0.3 * 247) = 546 - 75 = 471
     b = body(
         head(30, incomes=[wages(1500)], expenses=[expense(1400, "Rent")]),
@@ -146,3 +147,20 @@ def test_spanish_reason_cites_the_same_figures() -> None:
     assert snap.status == "not_eligible"
     assert "supera el límite" in snap.reasons[0] and "$2,292" in snap.reasons[0]
     assert snap.inputs_that_change == ["incomes", "expenses"]
+
+
+def test_utility_allowances_after_public_law_119_21() -> None:
+    # One adult, $1,200 wages, $600 rent. adjusted = 1200 - 240 - 209 = 751; half = 375.5
+    def snap_for(extra: list, day=FY26) -> float:
+        costs = [expense(600, "Rent"), *extra]
+        return results(body(head(30, incomes=[wages(1200)], expenses=costs)), day)["snap"].amount
+
+    # no utility bill: excess shelter 600 - 375.5 = 224.5 -> net 526.5 -> 298 - 158 = 140
+    assert snap_for([]) == 140
+    # heating bill: SUA 1,062 -> excess 1286.5 capped 744 -> net 7 -> 298 - 3 = 295
+    assert snap_for([expense(80, "Heating")]) == 295
+    # other utilities only: LUA 419 -> excess 643.5 -> net 107.5 -> 298 - 33 = 265
+    assert snap_for([expense(80, "Utilities")]) == 265
+    # before 2025-07-04 every NY household got the SUA through HEAP. FY2025: standard 204,
+    # adjusted 756, SUA 1,034: excess 1634 - 378 capped at 712 -> net 44 -> 292 - ceil(13.2)
+    assert snap_for([], D(2025, 6, 1)) == 292 - 14

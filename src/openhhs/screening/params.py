@@ -39,14 +39,19 @@ class SizeTable:
 
     by_size: tuple[float, ...]  # index 0 is size 1
     additional: float
+    _array: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_array", np.asarray(self.by_size, dtype=np.float64))
 
     def __call__(self, size: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Vectorized lookup: sizes below 1 count as 1."""
         s = np.maximum(np.asarray(size, dtype=np.int64), 1)
-        table = np.asarray(self.by_size, dtype=np.float64)
-        n = len(table)
-        idx = np.minimum(s, n) - 1
-        return table[idx] + np.maximum(s - n, 0) * self.additional
+        n = len(self.by_size)
+        out: npt.NDArray[np.float64] = self._array[np.minimum(s, n) - 1]
+        if self.additional and (s > n).any():
+            out = out + np.maximum(s - n, 0) * self.additional
+        return out
 
     def at(self, size: int) -> float:
         return float(self(np.array([size]))[0])
@@ -126,9 +131,14 @@ class Snapshot:
 
     store: ParameterStore
     day: dt.date
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __getitem__(self, key: str) -> Any:
-        return self.store.at(key, self.day)
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = self.store.at(key, self.day)
+            return value
 
     def num(self, key: str) -> float:
         value = self[key]

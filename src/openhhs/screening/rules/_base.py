@@ -53,21 +53,27 @@ class RuleResult:
     person_eligible: B1 | None = None  # person-level, for person programs (WIC, Medicaid...)
 
 
-def _arr(x: float | npt.ArrayLike | None, n: int) -> F8:
+def _take(x: float | npt.ArrayLike | None, n: int, mask: B1) -> F8 | float | None:
+    """The values of `x` (scalar or length-n array) where `mask` holds."""
     if x is None:
-        return np.full(n, np.nan)
-    return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
+        return None
+    arr = np.asarray(x, dtype=np.float64)
+    return float(arr) if arr.ndim == 0 else arr[mask]
 
 
 @dataclass
 class Decide:
-    """First matching branch wins; `otherwise` closes the rule."""
+    """First matching branch wins; `otherwise` closes the rule.
+
+    Built for one household as much as for a million: branches are kept as given (scalars stay
+    scalars) and resolved in one pass, without stacking arrays.
+    """
 
     n: int
-    _conds: list[B1] = field(default_factory=list)
+    _conds: list[npt.NDArray[np.bool_]] = field(default_factory=list)
     _branches: list[Branch] = field(default_factory=list)
-    _values: list[F8] = field(default_factory=list)
-    _limits: list[F8] = field(default_factory=list)
+    _values: list[float | npt.ArrayLike | None] = field(default_factory=list)
+    _limits: list[float | npt.ArrayLike | None] = field(default_factory=list)
 
     def when(
         self,
@@ -80,10 +86,10 @@ class Decide:
         inputs: tuple[str, ...] = (),
         params: tuple[str, ...] = (),
     ) -> Decide:
-        self._conds.append(np.broadcast_to(np.asarray(cond, dtype=bool), (self.n,)))
+        self._conds.append(np.asarray(cond, dtype=bool))
         self._branches.append(Branch(reason, status, inputs, params))
-        self._values.append(_arr(value, self.n))
-        self._limits.append(_arr(limit, self.n))
+        self._values.append(value)
+        self._limits.append(limit)
         return self
 
     def otherwise(
@@ -99,20 +105,48 @@ class Decide:
         person_eligible: B1 | None = None,
     ) -> RuleResult:
         self.when(True, status, reason, value=value, limit=limit, inputs=inputs, params=params)
-        idx = np.argmax(np.vstack(self._conds), axis=0).astype(np.int16)
+        n = self.n
+        last = len(self._branches) - 1
+        idx = np.full(n, last, dtype=np.int16)
+        open_ = np.ones(n, dtype=bool)
+        for i, cond in enumerate(self._conds[:-1]):
+            if cond.ndim == 0:
+                if not cond:
+                    continue
+                hit = open_
+            else:
+                hit = open_ & cond
+            idx[hit] = i
+            open_ = open_ & ~hit
+            if n == 1 and not open_[0]:
+                break
         statuses = np.array([b.status for b in self._branches], dtype=np.int8)
-        values = np.vstack(self._values)
-        limits = np.vstack(self._limits)
-        cols = np.arange(self.n)
-        amt = _arr(amount, self.n).copy()
         status_arr = statuses[idx]
-        amt[status_arr == Status.NOT_ELIGIBLE] = np.nan
+        values = np.full(n, np.nan)
+        limits = np.full(n, np.nan)
+        used = set(idx.tolist()) if n <= 64 else None
+        for i, (v, lim) in enumerate(zip(self._values, self._limits, strict=True)):
+            if v is None and lim is None:
+                continue
+            if used is not None and i not in used:
+                continue
+            m = idx == i
+            tv, tl = _take(v, n, m), _take(lim, n, m)
+            if tv is not None:
+                values[m] = tv
+            if tl is not None:
+                limits[m] = tl
+        if amount is None:
+            amt = np.full(n, np.nan)
+        else:
+            amt = np.array(np.broadcast_to(np.asarray(amount, dtype=np.float64), (n,)))
+            amt[status_arr == Status.NOT_ELIGIBLE] = np.nan
         return RuleResult(
             status=status_arr,
             reason=idx,
             branches=tuple(self._branches),
-            value=values[idx, cols],
-            limit=limits[idx, cols],
+            value=values,
+            limit=limits,
             amount=amt,
             person_eligible=person_eligible,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from openhhs.screening.household import Derived
+from openhhs.model.codes import ExpenseType
+from openhhs.screening.household import EXPENSE_INDEX, Derived
 from openhhs.screening.params import Snapshot
 from openhhs.screening.rules._base import Decide, RuleResult, Status, fpg, rule
 
@@ -23,15 +24,27 @@ def snap_amounts(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
     earned_ded = p.num("snap.earned_income_deduction") * earned
     std = p.table("snap.standard_deduction")(size)
     dep_care = d.dependent_care
-    medical = np.where(
-        elderly_or_disabled, np.maximum(d.medical - p.num("snap.medical_disregard"), 0.0), 0.0
-    )
+    # Medical costs count for elderly or disabled members only (7 CFR 273.9(d)(3)).
+    elderly_p = (d.age >= int(p.num("snap.elderly_age"))) | d.is_disabled
+    medical_cols = [
+        EXPENSE_INDEX[ExpenseType.MEDICAL],
+        EXPENSE_INDEX[ExpenseType.INSURANCE_PREMIUMS],
+    ]
+    own_medical = d.hsum(np.where(elderly_p, d.f.expense[:, medical_cols].sum(axis=1), 0.0))
+    medical = np.maximum(own_medical - p.num("snap.medical_disregard"), 0.0)
     adjusted = np.maximum(gross - earned_ded - std - dep_care - medical, 0.0)
-    # Shelter: rent/mortgage plus the NY heating/cooling standard utility allowance for
-    # households paying for housing or utilities (NY "heat and eat" via HEAP).
+    # Shelter: rent/mortgage plus a utility allowance. The NYC SUA goes to households with a
+    # heating or cooling cost, or deemed through HEAP (since P.L. 119-21, only households with an
+    # elderly or disabled member); the LUA to households paying other utilities.
     housing = d.shelter_costs
-    pays = (housing > 0) | d.pays_heat_or_utilities
-    sua = np.where(pays, p.num("snap.standard_utility_allowance"), 0.0)
+    heat_cool = d.expense_of(ExpenseType.HEATING, ExpenseType.COOLING) > 0
+    deemed = (p.num("snap.heat_and_eat_all_households") > 0) | elderly_or_disabled
+    utilities = d.expense_of(ExpenseType.UTILITIES) > 0
+    sua = np.where(
+        heat_cool | deemed,
+        p.num("snap.standard_utility_allowance"),
+        np.where(utilities, p.num("snap.limited_utility_allowance"), 0.0),
+    )
     in_shelter = d.hflag("living_shelter")
     shelter_costs = np.where(in_shelter, 0.0, housing + sua)
     excess = np.maximum(shelter_costs - p.num("snap.shelter_income_share") * adjusted, 0.0)
