@@ -20,7 +20,8 @@ err = Console(stderr=True)
 
 
 def _fail(exc: OpenHHSError) -> None:
-    err.print(f"[red]error:[/red] {exc.message}", markup=True, highlight=False)
+    # soft_wrap: one problem per line, whatever the terminal width (greppable in CI logs)
+    err.print(f"[red]error:[/red] {exc.message}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -49,6 +50,9 @@ def validate_cmd(
     except OpenHHSError as exc:
         _fail(exc)
         return
+    if not specs:
+        err.print(f"error: no agreement files (*.yaml) in {folder}")
+        raise typer.Exit(2)
     table = Table("agreement", "state", "provider", "recipients", "purposes", "valid")
     for s in specs:
         table.add_row(
@@ -70,6 +74,7 @@ def load_cmd(
     ] = None,
 ) -> None:
     """Validate, then upsert the agreements into OPENHHS_DATABASE_URL (one transaction)."""
+    from openhhs.access._audit import emit, event_for
     from openhhs.access.agreement import AGREEMENTS_DIR, load_dir
     from openhhs.access.store import load_agreements
 
@@ -77,6 +82,17 @@ def load_cmd(
         specs = load_dir(directory or AGREEMENTS_DIR)
         with _session() as session:
             report = load_agreements(session, specs)
+            if report.inserted or report.updated:
+                emit(
+                    session,
+                    event_for(
+                        None,
+                        "dsa:agreement:loaded",
+                        "success",
+                        actor="cli:access-load",
+                        details={"inserted": report.inserted, "updated": report.updated},
+                    ),
+                )
             session.commit()
     except OpenHHSError as exc:
         _fail(exc)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from openhhs.access.models import Consent, ConsentStatus
 from openhhs.access.pdp import ConsentFact, PersonFacts
-from openhhs.access.persons import record_agencies, source_person_ids
+from openhhs.access.persons import person_aliases, record_agencies, source_person_ids
 from openhhs.model import Enrollment
 from openhhs.model.codes import EnrollmentStatus
 
@@ -51,7 +51,8 @@ def consents_in_effect(
     session: Session, person_id: str, *, at: dt.datetime
 ) -> tuple[ConsentFact, ...]:
     """Given consents not withdrawn (by a later row) and not expired at `at`."""
-    rows = list(session.scalars(select(Consent).where(Consent.person_id == person_id)))
+    ids = person_aliases(session, person_id)
+    rows = list(session.scalars(select(Consent).where(Consent.person_id.in_(ids))))
     withdrawn = {
         r.withdraws_id
         for r in rows

@@ -52,3 +52,26 @@ def record_agencies(session: Session, ids: Sequence[int]) -> dict[int, str]:
         )
     )
     return {r[0]: r[1] for r in rows}
+
+
+def person_aliases(session: Session, person_id: str) -> list[str]:
+    """The id and every Enterprise ID merged into the same survivor, so consent recorded under
+    an id that was later merged still counts (and a withdrawal under either still applies)."""
+    try:
+        from openhhs.cci.models import EnterpriseId
+        from openhhs.cci.registry import resolve
+    except ImportError:
+        return [person_id]
+    try:
+        survivor = resolve(session, person_id)
+    except NotFound:
+        return [person_id]
+    ids = {person_id, survivor}
+    frontier = [survivor]
+    while frontier:  # merges can chain: A -> B -> C
+        rows = session.scalars(
+            select(EnterpriseId.id).where(EnterpriseId.merged_into.in_(frontier))
+        )
+        frontier = [r for r in rows if r not in ids]
+        ids.update(frontier)
+    return sorted(ids)
