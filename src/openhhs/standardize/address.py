@@ -10,6 +10,7 @@ import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from openhhs.standardize._text import as_text, fold
@@ -159,8 +160,36 @@ def standardize_address(
     """Normalize a one-line address, a mapping, or separate columns; never raises.
 
     Unparseable input keeps the folded street text with an `unparseable` flag, so nothing an
-    agency sent is lost; the ZIP is still extracted when it can be.
+    agency sent is lost; the ZIP is still extracted when it can be. Address parsing is the
+    slowest standardizer and household members share addresses, so plain-string calls are
+    memoized (results are frozen, so sharing them is safe).
     """
+    args = (raw, street, unit, city, state, zip_code)
+    if all(a is None or type(a) is str for a in args):
+        return _standardize_address_cached(*args)
+    return _standardize_address(raw, street, unit, city, state, zip_code)
+
+
+@lru_cache(maxsize=65536)
+def _standardize_address_cached(
+    raw: str | None,
+    street: str | None,
+    unit: str | None,
+    city: str | None,
+    state: str | None,
+    zip_code: str | None,
+) -> StdAddress:
+    return _standardize_address(raw, street, unit, city, state, zip_code)
+
+
+def clear_cache() -> None:
+    """Forget memoized addresses (benchmarks measure cold parsing)."""
+    _standardize_address_cached.cache_clear()
+
+
+def _standardize_address(
+    raw: Any, street: Any, unit: Any, city: Any, state: Any, zip_code: Any
+) -> StdAddress:
     flags: list[str] = []
     parts = _components(raw, street, unit, city, state, zip_code)
     zip_raw: Any = zip_code
