@@ -40,6 +40,32 @@ RELAMBDA_MIN_RECORDS = 2000
 NON_MATCH_PROBABILITY = 0.001  # below this, λ re-estimated on the input itself is too noisy
 
 
+def guard_reason(
+    gamma_first_name: int,
+    gamma_dob: int,
+    gamma_ssn: int,
+    suffix_l: str | None,
+    suffix_r: str | None,
+    *,
+    strong: bool,
+) -> str:
+    """Why a pair may not be auto-linked whatever its weight ("" when it may).
+
+    Twins and siblings share surname, home and often birth year: without an exact SSN, a strong
+    pair whose first names differ outright, or whose dates of birth agree on no more than the
+    year, needs a human. Different generational suffixes (JR/SR) always do. Gammas are Splink
+    comparison-vector values (-1 null, 0 the last level); the online matcher calls this too.
+    """
+    if strong and gamma_ssn != GAMMA_SSN_EXACT:
+        if gamma_first_name == GAMMA_FIRST_DIFFERENT:
+            return "first names differ"
+        if GAMMA_DOB_DIFFERENT <= gamma_dob <= GAMMA_DOB_SAME_YEAR:
+            return "dates of birth differ"
+    if suffix_l and suffix_r and suffix_l != suffix_r:
+        return "suffixes differ (JR/SR)"
+    return ""
+
+
 def weight_of(probability: float) -> float:
     """Match weight (log2 Bayes odds) of a match probability."""
     p = min(max(probability, 1e-15), 1 - 1e-15)
@@ -195,14 +221,9 @@ def link(
         con.close()
         for uid_l, uid_r, weight, prob, g_first, g_dob, g_ssn in rows:
             l_, r_ = int(uid_l), int(uid_r)
-            reason = ""
-            if weight >= auto_w and g_ssn != GAMMA_SSN_EXACT:
-                if g_first == GAMMA_FIRST_DIFFERENT:
-                    reason = "first names differ"
-                elif GAMMA_DOB_DIFFERENT <= g_dob <= GAMMA_DOB_SAME_YEAR:
-                    reason = "dates of birth differ"
-            if not reason and l_ in suffix and r_ in suffix and suffix[l_] != suffix[r_]:
-                reason = "suffixes differ (JR/SR)"
+            reason = guard_reason(
+                g_first, g_dob, g_ssn, suffix.get(l_), suffix.get(r_), strong=weight >= auto_w
+            )
             edges.append((float(weight), float(prob), l_, r_, reason))
     for a, b in conflicts:
         _forbid(forbidden, int(a), int(b))

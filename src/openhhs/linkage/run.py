@@ -48,6 +48,7 @@ def link_database(database_url: str | None, review_csv: Path | None = None) -> d
             stats["enterprise_ids"] = "openhhs.cci not available: clusters not assigned"
         else:
             stats["enterprise_ids"] = str(assign_enterprise_ids(session, labels))
+            stats["queued_for_review"] = _enqueue_review(session, result.review, ids)
         session.commit()
     if review_csv is not None:
         with review_csv.open("w", encoding="utf-8", newline="") as fh:
@@ -59,6 +60,27 @@ def link_database(database_url: str | None, review_csv: Path | None = None) -> d
                 )
     engine.dispose()
     return stats
+
+
+def _enqueue_review(session: Any, review: Any, ids: list[int]) -> int:
+    """Put batch review pairs in the CCI's clerical review queue (idempotent while pending)."""
+    from types import SimpleNamespace
+
+    try:
+        from openhhs.cci.review import enqueue
+    except ImportError:
+        return 0
+    for r in review.itertuples(index=False):
+        score = SimpleNamespace(match_weight=r.match_weight, match_probability=r.match_probability)
+        enqueue(
+            session,
+            ids[int(r.unique_id_l)],
+            ids[int(r.unique_id_r)],
+            score,
+            reason=r.reason,
+            origin="batch",
+        )
+    return len(review)
 
 
 def _never_link_pairs(session: Any, ids: list[int]) -> list[tuple[int, int]]:
