@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,10 +73,33 @@ def _plain_http_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENHHS_COOKIE_SECURE", "0")  # TestClient speaks plain http
 
 
+@pytest.fixture(scope="session")
+def _sqlite_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SampleCity]:
+    path = tmp_path_factory.mktemp("wc_template") / "city.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    built = _build(engine)
+    engine.dispose()
+    return path, built.city
+
+
 @pytest.fixture
-def world(engine: Engine) -> World:
-    """A fresh sample city for tests that write (push, review decisions, unmerge)."""
-    return _build(engine)
+def world(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[World]:
+    """A fresh sample city for tests that write (push, review decisions, unmerge).
+
+    On SQLite a copy of one city built per test process; on PostgreSQL built in the test's
+    (emptied afterwards) database.
+    """
+    if database_url.startswith("sqlite"):
+        template, city = request.getfixturevalue("_sqlite_city")
+        path = tmp_path / "city.db"
+        shutil.copyfile(template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield World(engine, city, create_app(engine=engine))
+    else:
+        engine = make_engine(database_url)
+        yield _build(engine)
+    engine.dispose()
 
 
 @pytest.fixture(
