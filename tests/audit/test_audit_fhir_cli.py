@@ -85,6 +85,9 @@ def test_cli_verify_and_export(engine: Engine, runner_env: dict[str, str], tmp_p
         "openhhs-audit-3",
     ]
 
+    history = runner.invoke(app, ["audit", "history", "EID-1"], env=runner_env)
+    assert history.exit_code == 0 and "jdoe" in history.output
+
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET LOCAL session_replication_role = replica"))

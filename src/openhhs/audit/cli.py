@@ -66,3 +66,31 @@ def export_cmd(
         fh.write("]}" if fhir else "]")
         fh.write("\n")
     console.print(f"wrote {count} audit entries to {out}")
+
+
+@app.command("history")
+def history_cmd(
+    person_id: Annotated[str, typer.Argument(help="Enterprise or person id.")],
+    limit: Annotated[int, typer.Option(min=1, max=5000)] = 50,
+) -> None:
+    """Who accessed one person's data, when and why (newest first)."""
+    from rich.table import Table
+    from sqlalchemy.orm import Session
+
+    from openhhs.audit.chain import utc_iso
+    from openhhs.audit.service import person_history
+
+    table = Table("seq", "at", "actor", "agency", "action", "outcome", "purpose", "agreement")
+    with Session(_engine()) as session:
+        for e in person_history(session, person_id[:64], limit=limit):
+            table.add_row(
+                str(e.seq),
+                utc_iso(e.at)[:19],
+                e.actor,
+                e.actor_agency or "",
+                str(e.action),
+                str(e.outcome),
+                e.purpose or "",
+                e.agreement_id or "",
+            )
+    console.print(table)
