@@ -206,3 +206,14 @@ def test_income_rent_and_household_for_screening(city) -> None:
 def test_bad_sizes_are_refused(tmp_path: Path, people: int) -> None:
     with pytest.raises(InvalidInput):
         generate(people=people, seed=1, out=tmp_path)
+
+
+def test_zip_codes_are_real_nyc_zips(city) -> None:
+    """Enrichment works on ZIPs; only the planted ZIP typos (about 1%) may miss."""
+    from openhhs.synth import data
+
+    nyc = {z for zips in data.nyc_zips().values() for z, _city in zips}
+    assert {dev[3] for dev in data.NYCHA_DEVELOPMENTS} <= nyc
+    out, _ = city
+    zips = [r["zip"] for r in read_rows(out / "link_file.csv") if r["zip"]]
+    assert zips and sum(z in nyc for z in zips) / len(zips) > 0.97

@@ -40,7 +40,7 @@ class Profile:
     collects_ssn: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class View:
     first: str
     middle: str

@@ -39,7 +39,7 @@ HEAD, SPOUSE, PARTNER, CHILD, PARENT, UNRELATED, ADULT_SON = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Address:
     street: str
     unit: str
@@ -49,7 +49,7 @@ class Address:
     development: str = ""  # NYCHA development name when public housing
 
 
-@dataclass
+@dataclass(slots=True)
 class Household:
     id: int
     kind: int
@@ -65,7 +65,7 @@ class Household:
         return self.addresses[bisect.bisect_right(self.move_days, day)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     id: int
     household: int

@@ -16,7 +16,7 @@ from openhhs.synth.population import City, Household, Person
 Row = dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonRecord:
     """One row of an agency's person file: who it really is, when it was written, what it says."""
 
