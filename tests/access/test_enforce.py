@@ -207,3 +207,21 @@ def test_consent_rows_cannot_be_changed_or_deleted(
         with pytest.raises(DBAPIError, match="immutable"):
             session.execute(text(sql), {"id": row.id})
         session.rollback()
+
+
+def test_golden_fields_follow_their_provenance(
+    session: Session, city: dict[str, list[int]]
+) -> None:
+    payload = {
+        "person": {
+            "name": "ALICE DOE",
+            "ssn_last4": "1234",
+            "phone": "+12125550199",
+            "_sources": {"name": ["DHS"], "ssn_last4": ["DOHMH"], "phone": ["DOHMH", "HRA"]},
+        }
+    }
+    out = enforce(HRA_WORKER, "case_management", "E-ALICE", payload, session=session).payload
+    assert out["person"]["name"] == "ALICE DOE"  # DSA-DHS-HRA-01
+    assert is_redacted(out["person"]["ssn_last4"])  # only DOHMH supplied it; nothing shares it
+    assert out["person"]["phone"] == "+12125550199"  # HRA's own record supplied it too
+    assert "_sources" not in out["person"]

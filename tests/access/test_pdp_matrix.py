@@ -8,15 +8,18 @@ the agreements as written disagree.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from dataclasses import dataclass
 
 import pytest
+import yaml
 
-from openhhs.access.agreement import load_dir
+from openhhs.access.agreement import AGREEMENTS_DIR, load_dir
 from openhhs.access.pdp import OWN_AGENCY, ConsentFact, PersonFacts, allowed_purposes, evaluate
 from openhhs.access.policy import Policy
 from openhhs.access.principal import Principal, PrincipalKind
-from openhhs.access.vocab import Purpose, Role
+from openhhs.access.vocab import ELEMENTS, Purpose, Role
+from openhhs.model.codes import Agency, SensitiveCategory
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 POLICY = Policy.from_specs(load_dir())
@@ -229,3 +232,86 @@ def test_purposes_a_principal_may_name(agency: str, role: str, expected: set[str
     p = Principal(id="u", kind=PrincipalKind.USER, agency=agency, roles=frozenset({Role(role)}))
     assert {x.value for x in allowed_purposes(POLICY, p, NOW.date())} == expected
     assert all(isinstance(x, Purpose) for x in allowed_purposes(POLICY, p, NOW.date()))
+
+
+# --- the whole cross product against an oracle read straight from the YAML -------------------
+
+# What each role may do with its own agency's records (restated here, not imported).
+OWN = {
+    "caseworker": {"case_management", "eligibility_determination", "outreach", "service_alerts"},
+    "supervisor": {"case_management", "eligibility_determination", "outreach", "service_alerts"},
+    "data_steward": {"data_quality"},
+    "privacy_officer": {"audit"},
+    "auditor": {"audit"},
+    "analyst": {"research"},
+    "administrator": set(),
+    "agency_system": {"system_integration"},
+}
+
+
+def _oracle(
+    raw: list[dict],
+    agency: str,
+    role: str,
+    purpose: str,
+    element: str,
+    provider: str,
+    conditions_met: bool,
+) -> bool:
+    if provider == agency and purpose in OWN[role]:
+        return True
+    if element == "source.raw":
+        return False
+    on = NOW.date()
+    for doc in raw:
+        to = doc.get("valid_to") or dt.date.max
+        if doc["approval"]["state"] != "approved" or not doc["valid_from"] <= on <= to:
+            continue
+        if doc["provider"] != provider or purpose not in doc["purposes"]:
+            continue
+        if not any(r["agency"] == agency and role in r["roles"] for r in doc["recipients"]):
+            continue
+        if not any(fnmatch.fnmatchcase(element, p) for p in doc["elements"]):
+            continue
+        if any(fnmatch.fnmatchcase(element, p) for p in doc.get("exclude_elements", [])):
+            continue
+        if doc.get("conditions") and not conditions_met:
+            continue
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "conditions_met", [True, False], ids=["conditions-met", "no-case-no-consent"]
+)
+def test_every_combination_agrees_with_the_yaml(conditions_met: bool) -> None:
+    raw = [yaml.safe_load(p.read_text()) for p in sorted(AGREEMENTS_DIR.glob("*.yaml"))]
+    agencies = [a.value for a in Agency]
+    all_consent = (
+        consent(set(agencies), {p.value for p in Purpose}, {c.value for c in SensitiveCategory}),
+    )
+    checked = allowed = 0
+    for agency in agencies:
+        for role in OWN:
+            p = Principal(
+                id="u", kind=PrincipalKind.USER, agency=agency, roles=frozenset({Role(role)})
+            )
+            for provider in agencies:
+                facts = PersonFacts(
+                    person_id="E1",
+                    record_agencies=frozenset({provider}),
+                    active_case_agencies=frozenset(agencies) if conditions_met else frozenset(),
+                    consents=all_consent if conditions_met else (),
+                )
+                for purpose in Purpose:
+                    for element in ELEMENTS:
+                        got = evaluate(
+                            POLICY, p, purpose.value, element, facts, at=NOW, provider=provider
+                        ).allow
+                        want = _oracle(
+                            raw, agency, role, purpose.value, element, provider, conditions_met
+                        )
+                        assert got == want, (agency, role, purpose.value, element, provider)
+                        checked += 1
+                        allowed += got
+    assert checked > 100_000 and 0 < allowed < checked

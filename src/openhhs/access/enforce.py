@@ -8,7 +8,8 @@ Payload shape (everything optional)::
 
     {
       "person_id": "...",                       # kept as is
-      "person": {"name": ..., "dob": ..., ...},  # element person.<key>
+      "person": {"name": ..., "dob": ...,        # element person.<key>
+                 "_sources": {"ssn_last4": ["HRA"]}},  # optional provenance of golden values
       "household": {"members": [...], ...},      # element household.<key>
       "enrollments": [{"agency": "HRA", "categories": [], "id": 1,
                        "program": ..., "status": ..., "dates": ..., "case_number": ...,
@@ -22,6 +23,8 @@ Payload shape (everything optional)::
 Items of a consent-protected category (mental health, substance use, HIV, child welfare) that are
 denied are dropped without a marker: a marker would itself disclose that such a record exists.
 Another agency's raw records are dropped the same way (LL75 Rec. 1a: only the agency sees them).
+A golden-record field with `_sources` provenance is shown only if one of the agencies that supplied
+it may share it with the caller (without provenance, any agency holding a record of the person).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from openhhs.access.vocab import CONSENT_CATEGORIES
 from openhhs.model.codes import EventType, SensitiveCategory
 
 STRUCTURAL_KEYS = frozenset({"person_id", "enterprise_id"})
+SOURCES_KEY = "_sources"  # in "person"/"household": {field: [agencies that supplied the value]}
 ITEM_KEYS = frozenset({"agency", "categories", "id"})  # describe an item; not data elements
 
 EVENT_ELEMENTS: dict[str, str] = {
@@ -146,10 +150,21 @@ class _Walker:
     def fields(self, section: str, data: Any, provider: str | None) -> Any:
         if not isinstance(data, Mapping):
             return redacted("not a catalogued data element")
+        sources = data.get(SOURCES_KEY)
+        sources = sources if isinstance(sources, Mapping) else {}
         result: dict[str, Any] = {}
         for key, value in data.items():
-            d = self.decide(f"{section}.{key}", f"{section}.{key}", provider, frozenset())
-            self.note(f"{section}.{key}", f"{section}.{key}", d)
+            if key == SOURCES_KEY:
+                continue
+            element = f"{section}.{key}"
+            d: Decision | None = None
+            # a golden value is shown when one agency that supplied it may share it with you
+            for src in _agencies(sources.get(key)) or [provider]:
+                d = self.decide(f"{section}.{key}", element, src, frozenset())
+                if d.allow:
+                    break
+            assert d is not None
+            self.note(f"{section}.{key}", element, d)
             result[key] = value if d.allow else redacted(d.reason)
         return result
 
@@ -196,6 +211,14 @@ class _Walker:
         if d.allow:
             return {k: v for k, v in item.items() if k != "categories"}
         return None if silent else redacted(d.reason)
+
+
+def _agencies(value: Any) -> list[str | None]:
+    if isinstance(value, str) and value:
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str) and v]
+    return []
 
 
 def _provider(item: Mapping[str, Any]) -> str | None:
