@@ -295,3 +295,27 @@ def test_language_iso639_3(raw: str, code: str) -> None:
 def test_language_unknown_and_missing() -> None:
     assert map_language("Klingon").flags == ("unmapped",)
     assert map_language("Declined").missing is MissingReason.REFUSED
+
+
+@pytest.mark.parametrize(
+    ("raw", "categories", "details"),
+    [
+        ("White, non-Hispanic", (Race.WHITE,), ()),
+        ("Not Hispanic or Latino", (), ()),
+        ("Non-Hispanic Black", (Race.BLACK,), ()),
+        ("Black Dominican", (Race.BLACK, Race.HISPANIC), ((Race.HISPANIC, "DOMINICAN"),)),
+        ("Hispanic - Puerto Rican", (Race.HISPANIC,), ((Race.HISPANIC, "PUERTO RICAN"),)),
+        ("American Indian or Alaska Native", (Race.AIAN,), ()),
+    ],
+)
+def test_race_phrases_in_agency_text(
+    raw: str, categories: tuple[Race, ...], details: tuple[tuple[Race, str], ...]
+) -> None:
+    r = map_race(raw)
+    assert (r.categories, r.details, r.write_in) == (categories, details, None)
+
+
+def test_race_ambiguous_words_are_not_guessed() -> None:
+    assert map_race("Indian").categories == ()  # American Indian or Asian Indian?
+    partly = map_race("Black Martian")
+    assert partly.categories == (Race.BLACK,) and partly.write_in == "MARTIAN"

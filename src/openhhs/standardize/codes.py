@@ -265,7 +265,7 @@ _DETAIL: dict[Race, str] = {
         "MAYAN|QUECHUA|AZTEC"
     ),
     Race.ASIAN: (
-        "CHINESE|ASIAN INDIAN|INDIAN|FILIPINO|VIETNAMESE|KOREAN|JAPANESE|BANGLADESHI|"
+        "CHINESE|ASIAN INDIAN|FILIPINO|VIETNAMESE|KOREAN|JAPANESE|BANGLADESHI|"
         "PAKISTANI|NEPALI|TIBETAN|SRI LANKAN|THAI|CAMBODIAN|HMONG|BURMESE|INDONESIAN|"
         "TAIWANESE|INDO CARIBBEAN"
     ),
@@ -313,22 +313,47 @@ _MULTI = {"MULTIRACIAL", "MULTI RACIAL", "TWO OR MORE RACES", "MIXED", "BIRACIAL
 _OTHER = {"OTHER", "OTHER RACE", "SOME OTHER RACE"}
 
 
-def _race_item(item: str, codes: dict[str, Race]) -> tuple[tuple[Race, ...], str | None]:
-    """Categories named by one item, and the detailed group when the item was one."""
+_LATIN = r"(HISPANIC|LATINO|LATINA|LATINX|LATINE|SPANISH)"
+_NOT_HISPANIC = re.compile(
+    rf"\b(NON|NOT)\s+(OF\s+)?{_LATIN}(\s+(OR|AND)\s+{_LATIN})*(\s+ORIGIN)?\b"
+)
+_RACE_FILLER = frozenset({"OR", "AND", "OF", "ORIGIN", "DESCENT", "RACE", "ALONE", "ONLY", "THE"})
+
+
+def _race_item(item: str, codes: dict[str, Race]) -> tuple[list[Race], list[tuple[Race, str]], str]:
+    """Categories and detailed groups named in one item, and the words that named nothing.
+
+    "White, non-Hispanic" states a category and denies another; "Black Dominican" names two.
+    Known phrases are matched longest first, so AMERICAN INDIAN is not read as INDIAN.
+    """
     if item in codes:
-        return (codes[item],), None
-    key = re.sub(r"[^A-Z ]", " ", item)
-    key = " ".join(key.split())
+        return [codes[item]], [], ""
+    key = " ".join(re.sub(r"[^A-Z ]", " ", item).split())
+    key = " ".join(_NOT_HISPANIC.sub(" ", key).split())
     for candidate in (key, key.replace(" ", "")):
         if candidate in _RACE_TEXT:
-            return _RACE_TEXT[candidate], None
-    if key in _DETAIL_INDEX:
-        return (_DETAIL_INDEX[key],), key
-    for suffix in (" AMERICAN",):  # "KOREAN AMERICAN", "MEXICAN AMERICAN"
-        if key.endswith(suffix) and key[: -len(suffix)] in _DETAIL_INDEX:
-            stem = key[: -len(suffix)]
-            return (_DETAIL_INDEX[stem],), stem
-    return (), None
+            return list(_RACE_TEXT[candidate]), [], ""
+    races: list[Race] = []
+    details: list[tuple[Race, str]] = []
+    leftover: list[str] = []
+    words = key.split()
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 7), i, -1):
+            phrase = " ".join(words[i:j])
+            if phrase in _RACE_TEXT:
+                races.extend(_RACE_TEXT[phrase])
+                break
+            if phrase in _DETAIL_INDEX:
+                races.append(_DETAIL_INDEX[phrase])
+                details.append((_DETAIL_INDEX[phrase], phrase))
+                break
+        else:
+            if words[i] not in _RACE_FILLER and not (words[i] == "AMERICAN" and details):
+                leftover.append(words[i])  # "KOREAN AMERICAN": AMERICAN adds nothing
+            j = i + 1
+        i = j
+    return races, details, " ".join(leftover)
 
 
 def map_race(raw: Any, *, scheme: str | None = None) -> RaceResult:
@@ -367,13 +392,13 @@ def map_race(raw: Any, *, scheme: str | None = None) -> RaceResult:
         if item in _OTHER:
             flags.append("other_unspecified")
             continue
-        races, detail = _race_item(item, codes)
-        if not races:
-            write_in.append(item)
-            continue
+        if _NOT_HISPANIC.search(" ".join(re.sub(r"[^A-Z ]", " ", item).split())):
+            flags.append("non_hispanic_stated")
+        races, item_details, rest = _race_item(item, codes)
         found.extend(races)
-        if detail:
-            details.append((races[0], detail))
+        details.extend(item_details)
+        if rest:
+            write_in.append(rest if races else item)
     if write_in:
         flags.append("unmapped")
     order = list(Race)
