@@ -37,6 +37,7 @@ class Profile:
     nickname: float = 0.05
     dob_missing: float = 0.005
     ascii_only: bool = True  # legacy upper-case ASCII systems lose Ñ and apostrophes
+    spelled_out: float = 0.12  # "EAST 116TH STREET" instead of "E 116TH ST"
     collects_ssn: bool = True
 
 
@@ -65,6 +66,15 @@ def ascii_upper(text: str) -> str:
     """What a legacy upper-case ASCII screen keeps of a name: no accents, no apostrophes."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return plain.upper().replace("'", "").replace(".", "")
+
+
+_SPELLED = {"ST": "STREET", "AVE": "AVENUE", "BLVD": "BOULEVARD", "RD": "ROAD", "PKWY": "PARKWAY",
+            "HWY": "HIGHWAY", "LN": "LANE", "E": "EAST", "W": "WEST"}  # fmt: skip
+
+
+def spelled_out(street: str) -> str:
+    """The street as a clerk types it in full: `E 116TH ST` -> `EAST 116TH STREET`."""
+    return " ".join(_SPELLED.get(word, word) for word in street.split(" "))
 
 
 def typo(r: random.Random, text: str) -> str:
@@ -187,6 +197,11 @@ def record_view(
         unit = ""
     if r.random() < 0.01:
         zip5 = zip5[:4] + str((int(zip5[4]) + 1) % 10)
+    if r.random() < profile.spelled_out:
+        street = spelled_out(street)
+    if unit:
+        u = r.random()
+        unit = f"APT {unit}" if u < 0.12 else (f"#{unit}" if u < 0.16 else unit)
     dob = dob_as_recorded(r, person.dob, profile.dob_missing)
     if dob is not None and dob > day:  # nobody writes down a birthday after the day they met
         dob = person.dob

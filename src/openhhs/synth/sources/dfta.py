@@ -92,7 +92,8 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
             continue
         v, person = rec.view, ctx.city.people[rec.person]
         hh = ctx.household(person)
-        address = f"{v.street} APT {v.unit}" if v.unit else v.street
+        unit = v.unit if v.unit.startswith(("APT ", "#")) or not v.unit else f"APT {v.unit}"
+        address = f"{v.street} {unit}" if unit else v.street
         phone = phone_parens(v.phone, space=False)
         alone = "Y" if len(hh.members) == 1 else "N"
         sex = v.sex if v.sex in ("M", "F") else ""
