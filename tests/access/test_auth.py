@@ -11,6 +11,7 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openhhs.access._audit import recent_events
@@ -27,6 +28,7 @@ from openhhs.access.principal import AuthMethod, PrincipalKind
 from openhhs.access.sso import SSOConfig, principal_from_claims, validate_jwt
 from openhhs.access.vocab import Role
 from openhhs.access.websessions import end_session, resume_session, start_session
+from openhhs.audit import AuditEntry
 from openhhs.errors import Conflict, InvalidInput, NotAuthenticated
 
 PASSWORD = "correct horse battery staple"
@@ -91,6 +93,9 @@ def test_lockout_after_repeated_failures_then_release(session: Session) -> None:
     assert p.agency == "HRA" and p.roles == {Role.CASEWORKER} and p.auth is AuthMethod.PASSWORD
     outcomes = [e.outcome for e in recent_events() if e.action == "auth:login"][-7:]
     assert outcomes == ["failure"] * 5 + ["denied", "success"]
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "login")).all()
+    assert [r.outcome for r in rows] == ["failure"] * 5 + ["denied", "success"]
+    assert rows[5].detail["reason"] == "locked"
 
 
 def test_unknown_users_and_bad_accounts(session: Session) -> None:
