@@ -62,3 +62,18 @@ def test_bytes_do_not_depend_on_the_process_hash_seed(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "there")], check=True, env=env)
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "there")
+
+
+def test_never_deletes_folders_it_did_not_write(tmp_path: Path) -> None:
+    import pytest
+
+    from openhhs.errors import InvalidInput
+
+    (tmp_path / "doc").mkdir()
+    (tmp_path / "doc" / "notes.txt").write_text("mine\n")
+    with pytest.raises(InvalidInput):
+        generate(people=50, seed=1, out=tmp_path)
+    assert (tmp_path / "doc" / "notes.txt").read_text() == "mine\n"
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(InvalidInput):
+        generate(people=50, seed=1, out=tmp_path / "a_file")

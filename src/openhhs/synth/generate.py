@@ -222,12 +222,31 @@ def _write_tables(out: Path, tables: list[Table], as_of: int) -> dict[str, dict[
 
 
 def _clear(out: Path) -> None:
-    """Remove what an earlier synth run wrote here (only our files), so nothing stale survives."""
+    """Remove what an earlier synth run wrote here (only our files), so nothing stale survives.
+
+    Agency folders are only deleted when a synth manifest says we made them; a folder that merely
+    happens to be called `doc/` or `hra/` is never touched: the run is refused instead.
+    """
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    ours = _is_synth_output(out)
+    folders = [out / module.SOURCE.lower() for module in SOURCES]
+    if not ours and any(f.exists() and any(f.iterdir()) for f in folders if f.is_dir()):
+        raise InvalidInput(
+            f"{out} already has agency folders that synth did not write; choose an empty folder"
+        )
     for name in ("ground_truth.csv", "link_file.csv", "hard_pairs.csv", "changes.csv"):
         (out / name).unlink(missing_ok=True)
-    for module in SOURCES:
-        folder = out / module.SOURCE.lower()
+    for folder in folders:
         if folder.is_dir():
             shutil.rmtree(folder)
     (out / "manifest.json").unlink(missing_ok=True)
+
+
+def _is_synth_output(out: Path) -> bool:
+    try:
+        raw = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and str(raw.get("generator", "")).startswith("openhhs.synth/")
