@@ -230,6 +230,9 @@ def test_enrich_zip_nyc() -> None:
     assert enrich_zip("11201").borough == "BROOKLYN"
     assert enrich_zip("10301").borough == "STATEN ISLAND"
     assert enrich_zip("10451-1234").community_district is not None
+    battery_park = enrich_zip("10281")  # no ZCTA polygon of its own: the USPS point decides
+    assert battery_park.community_district == "101"
+    assert battery_park.flags == ("district_from_point",)
 
 
 def test_enrich_zip_outside_and_bad() -> None:

