@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openhhs.access import Principal, PrincipalKind, Role
@@ -20,6 +21,7 @@ from openhhs.access.store import load_agreements
 from openhhs.cci import active_model, registry, review, upsert
 from openhhs.cci.match import features_of
 from openhhs.demo.accounts import ensure_demo_users, ensure_service_accounts
+from openhhs.errors import Conflict
 from openhhs.ingest import PersonIn, upsert_person
 from openhhs.model import (
     Document,
@@ -148,6 +150,12 @@ def build_sample_city(session: Session, *, password: str | None = None) -> Sampl
     load_agreements(session)
     ensure_demo_users(session, password)
     city = SampleCity()
+    if session.scalar(
+        select(SourcePerson.id).where(
+            SourcePerson.source_system_id == "hra_wms", SourcePerson.source_id == "H-1001"
+        )
+    ):
+        raise Conflict("the sample city is already loaded in this database")
     city.tokens = ensure_service_accounts(session)
     today = dt.date.today()
 
