@@ -200,6 +200,27 @@ class Derived:
         )
 
     @cached_property
+    def usda_disabled(self) -> B1:
+        """Disabled as SNAP defines it (7 CFR 271.2): receives disability-based benefits."""
+        benefits = self.income_of(
+            IncomeType.SSI,
+            IncomeType.SS_DISABILITY,
+            IncomeType.DISABILITY_MEDICAID,
+            IncomeType.NYS_DISABILITY,
+        )
+        return (benefits > 0) | self.pflag("benefits_medicaid_disability")
+
+    @cached_property
+    def social_security(self) -> F8:
+        """Person-level monthly Social Security (retirement, disability, survivor, dependent)."""
+        return self.income_of(
+            IncomeType.SS_RETIREMENT,
+            IncomeType.SS_DISABILITY,
+            IncomeType.SS_SURVIVOR,
+            IncomeType.SS_DEPENDENT,
+        )
+
+    @cached_property
     def has_disabled(self) -> B1:
         return self.hany(self.is_disabled)
 

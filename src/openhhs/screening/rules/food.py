@@ -17,20 +17,26 @@ L, N, E = Status.LIKELY, Status.NOT_ELIGIBLE, Status.ELIGIBLE
 def snap_amounts(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
     """The SNAP computation of 7 CFR 273.9-273.10, every intermediate kept for reasons and tests."""
     size = d.size
-    elderly_or_disabled = d.has_age(int(p.num("snap.elderly_age")), 200) | d.has_disabled
+    # Elderly or disabled as SNAP defines it (7 CFR 271.2): 60+, or getting disability benefits.
+    elderly_p = (d.age >= int(p.num("snap.elderly_age"))) | d.usda_disabled
+    elderly_or_disabled = d.hany(elderly_p)
     # NY excludes legally obligated child support paid from gross income (7 CFR 273.9(c)(17)).
     gross = np.maximum(d.income_monthly - d.child_support_paid, 0.0)
     earned = d.earned_monthly
     earned_ded = p.num("snap.earned_income_deduction") * earned
     std = p.table("snap.standard_deduction")(size)
     dep_care = d.dependent_care
-    # Medical costs count for elderly or disabled members only (7 CFR 273.9(d)(3)).
-    elderly_p = (d.age >= int(p.num("snap.elderly_age"))) | d.is_disabled
+    # Medical costs count for elderly or disabled members only (7 CFR 273.9(d)(3)); a member 65+
+    # on Social Security without Medicaid is assumed to pay the standard Part B premium.
     medical_cols = [
         EXPENSE_INDEX[ExpenseType.MEDICAL],
         EXPENSE_INDEX[ExpenseType.INSURANCE_PREMIUMS],
     ]
-    own_medical = d.hsum(np.where(elderly_p, d.f.expense[:, medical_cols].sum(axis=1), 0.0))
+    on_medicaid = d.pflag("benefits_medicaid") | d.pflag("benefits_medicaid_disability")
+    part_b = (d.age >= 65) & (d.social_security > 0) & ~on_medicaid
+    premium = np.where(part_b, p.num("snap.medicare_part_b_premium"), 0.0)
+    costs = d.f.expense[:, medical_cols].sum(axis=1) + premium
+    own_medical = d.hsum(np.where(elderly_p, costs, 0.0))
     medical = np.maximum(own_medical - p.num("snap.medical_disregard"), 0.0)
     adjusted = np.maximum(gross - earned_ded - std - dep_care - medical, 0.0)
     # Shelter: rent/mortgage plus a utility allowance. The NYC SUA goes to households with a
