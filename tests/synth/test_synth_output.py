@@ -217,3 +217,19 @@ def test_zip_codes_are_real_nyc_zips(city) -> None:
     out, _ = city
     zips = [r["zip"] for r in read_rows(out / "link_file.csv") if r["zip"]]
     assert zips and sum(z in nyc for z in zips) / len(zips) > 0.97
+
+
+def test_hmis_fy2026_layout(tmp_path: Path) -> None:
+    generate(people=600, seed=4, out=tmp_path, hmis_version=2026)
+    manifest = Manifest.load(tmp_path)
+    assert manifest.files["dhs/hmis_export.zip"]["format"] == "hmis-csv-fy2026"
+    with zipfile.ZipFile(tmp_path / "dhs/hmis_export.zip") as zf:
+        export = next(csv.DictReader(io.TextIOWrapper(zf.open("Export.csv"), "utf-8")))
+        clients = list(csv.DictReader(io.TextIOWrapper(zf.open("Client.csv"), "utf-8")))
+    assert export["CSVVersion"] == "2026"
+    header = list(clients[0])
+    assert "Sex" in header and "HispanicLatinao" in header
+    assert not {"Woman", "Man", "GenderNone", "HispanicLatinaeo"} & set(header)
+    assert {c["Sex"] for c in clients} <= {"0", "1", "99"}
+    with pytest.raises(InvalidInput):
+        generate(people=10, seed=1, out=tmp_path / "x", hmis_version=2025)

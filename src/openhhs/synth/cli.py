@@ -24,6 +24,9 @@ def synth_cmd(
     extract: Annotated[
         int, typer.Option(help="Extract number: 2 and up are the same city 90 days per step later.")
     ] = 1,
+    hmis_version: Annotated[
+        int, typer.Option(help="HMIS CSV layout of DHS's zip: 2024 or 2026.")
+    ] = 2024,
 ) -> None:
     """Generate a synthetic city: 8 agencies' native exports, ground truth and a link file."""
     from openhhs.synth import generate
@@ -39,7 +42,7 @@ def synth_cmd(
         ) as bar:
             task = bar.add_task("synth", total=None)
             manifest = generate(
-                people, seed, out, extract=extract,
+                people, seed, out, extract=extract, hmis_version=hmis_version,
                 progress=lambda step: bar.update(task, description=f"synth: {step}"),
             )  # fmt: skip
     except OpenHHSError as exc:

@@ -108,28 +108,36 @@ def generate(
     seed: int,
     out: Path,
     extract: int = 1,
+    hmis_version: int = 2024,
     progress: Progress | None = None,
 ) -> Manifest:
     """Write a synthetic city for `people` residents into `out` (replacing what synth wrote there).
 
     The same (people, seed, extract) always gives byte-identical files. `extract` >= 2 gives the
     same city later in time, with `changes.csv` listing what differs from extract - 1.
+    `hmis_version` 2026 writes DHS's zip in the FY2026 HMIS CSV layout (Sex, no gender columns).
     """
     if not 1 <= people <= MAX_PEOPLE:
         raise InvalidInput(f"people must be between 1 and {MAX_PEOPLE:,}, got {people}")
     if not 1 <= extract <= 40:
         raise InvalidInput(f"extract must be between 1 and 40, got {extract}")
+    if hmis_version not in (2024, 2026):
+        raise InvalidInput(f"hmis_version must be 2024 or 2026, got {hmis_version}")
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: the collector only costs time here
     try:
-        return _generate(people, seed, Path(out), extract, progress or (lambda _msg: None))
+        say = progress or (lambda _msg: None)
+        return _generate(people, seed, Path(out), extract, str(hmis_version), say)
     finally:
         if collecting:
             gc.enable()
 
 
-def _generate(people: int, seed: int, out: Path, extract: int, say: Progress) -> Manifest:
+def _generate(
+    people: int, seed: int, out: Path, extract: int, hmis_version: str, say: Progress
+) -> Manifest:
     world = build_world(people, seed, say)
+    world.ctx.hmis_version = hmis_version
     previous: list[Table] | None = None
     if extract > 1:
         from openhhs.synth import extract as later
@@ -142,7 +150,7 @@ def _generate(people: int, seed: int, out: Path, extract: int, say: Progress) ->
     say("writing")
     tables, links = render(world)
     _clear(out)
-    files = _write_tables(out, tables, world.ctx.as_of)
+    files = _write_tables(out, tables, world.ctx.as_of, world.ctx.hmis_version)
     links.sort(key=lambda row: (row["source"], row["record_id"]))
     truth = [
         [row["source"], row["record_id"], world.ctx.city.people[_pid(row)].pid] for row in links
@@ -192,7 +200,9 @@ def _pid(row: Row) -> int:
     return int(row["_person"])
 
 
-def _write_tables(out: Path, tables: list[Table], as_of: int) -> dict[str, dict[str, Any]]:
+def _write_tables(
+    out: Path, tables: list[Table], as_of: int, hmis_version: str
+) -> dict[str, dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
     zips: dict[str, list[Table]] = {}
     for table in tables:
@@ -212,7 +222,7 @@ def _write_tables(out: Path, tables: list[Table], as_of: int) -> dict[str, dict[
         client = next(t for t in members if t.person_file)
         files[zpath] = {
             "source": client.source,
-            "format": "hmis-csv-fy2024",
+            "format": f"hmis-csv-fy{hmis_version}",
             "rows": len(client.rows),
             "key": client.key,
             "person_file": True,

@@ -86,6 +86,7 @@ class Context:
     r: random.Random
     as_of: int
     ids: Ids
+    hmis_version: str = "2024"  # DHS export layout: "2024" or "2026"
     _workers: dict[tuple[str, str], list[Worker]] = field(default_factory=dict)
     involved: dict[str, set[int]] = field(default_factory=dict)
 

@@ -59,6 +59,21 @@ CLIENT_COLUMNS = (
     "DesertStorm", "AfghanistanOEF", "IraqOIF", "IraqOND", "OtherTheater", "MilitaryBranch",
     "DischargeStatus", *TRAILER,
 )  # fmt: skip
+GENDER_COLUMNS = (
+    "Woman", "Man", "NonBinary", "CulturallySpecific", "Transgender", "Questioning",
+    "DifferentIdentity", "GenderNone", "DifferentIdentityText",
+)  # fmt: skip
+# FY2026 (effective 2025-10-01): gender leaves the CSV, 4.21 Sex arrives, Hispanic is relabelled.
+CLIENT_COLUMNS_2026 = tuple(
+    "HispanicLatinao" if c == "HispanicLatinaeo" else c
+    for c in CLIENT_COLUMNS
+    if c not in GENDER_COLUMNS
+)
+CLIENT_COLUMNS_2026 = (
+    *CLIENT_COLUMNS_2026[: CLIENT_COLUMNS_2026.index("VeteranStatus")],
+    "Sex",
+    *CLIENT_COLUMNS_2026[CLIENT_COLUMNS_2026.index("VeteranStatus") :],
+)
 ENROLLMENT_COLUMNS = (
     "EnrollmentID", "PersonalID", "ProjectID", "EntryDate", "HouseholdID", "RelationshipToHoH",
     "EnrollmentCoC", "LivingSituation", "RentalSubsidyType", "LengthOfStay", "LOSUnderThreshold",
@@ -311,7 +326,12 @@ def _client_row(ctx: Context, rec: PersonRecord) -> tuple[list[str], Row]:
         "DateDeleted": _ts(rec.extra["deleted_day"], 5) if rec.deleted else "",
         "ExportID": EXPORT_ID,
     }
-    row = [str(values.get(c, "")) for c in CLIENT_COLUMNS]
+    if ctx.hmis_version == "2026":
+        values["HispanicLatinao"] = values.pop("HispanicLatinaeo")
+        values["Sex"] = {"F": "0", "M": "1"}.get(v.sex, "99")
+        row = [str(values.get(c, "")) for c in CLIENT_COLUMNS_2026]
+    else:
+        row = [str(values.get(c, "")) for c in CLIENT_COLUMNS]
     sex = "" if v.sex == "X" else v.sex  # HMIS FY2024 has no sex; the link file shows gender
     link = link_row(rec, ssn=ssn if ssn_q == "1" else "", sex=sex, phone="", street="", unit="",
                     city="", state="", zip="")  # fmt: skip
@@ -350,7 +370,8 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
     export = [
         EXPORT_ID, "1", "NYC-DHS", "NYC Department of Homeless Services", "Data", "Steward",
         "2125550100", "", "hmis@dhs.nyc.gov", _ts(as_of, 0), dt.date.fromordinal(START).isoformat(),
-        dt.date.fromordinal(as_of).isoformat(), "OpenHHS synth", "1", "2024", "3", "2", "1", "",
+        dt.date.fromordinal(as_of).isoformat(), "OpenHHS synth", "1", ctx.hmis_version, "3", "2",
+        "1", "",
     ]  # fmt: skip
     orgs = sorted({(p["OrganizationID"], p["Org"]) for p in src.rows["projects"]})
     created = _ts(START, 0)
@@ -377,7 +398,8 @@ def render(ctx: Context, src: SourceData) -> tuple[list[Table], list[Row]]:
               ORGANIZATION_COLUMNS, organizations),
         Table(member + "Project.csv", SOURCE, "hmis", "ProjectID", PROJECT_COLUMNS, projects),
         Table(member + "User.csv", SOURCE, "hmis", "UserID", USER_COLUMNS, users),
-        Table(member + "Client.csv", SOURCE, "hmis", "PersonalID", CLIENT_COLUMNS, clients, True),
+        Table(member + "Client.csv", SOURCE, "hmis", "PersonalID",
+              CLIENT_COLUMNS_2026 if ctx.hmis_version == "2026" else CLIENT_COLUMNS, clients, True),
         Table(member + "Enrollment.csv", SOURCE, "hmis", "EnrollmentID", ENROLLMENT_COLUMNS,
               _rows(ENROLLMENT_COLUMNS, src.rows["enrollments"], "EnrollmentID", deleted)),
         Table(member + "Exit.csv", SOURCE, "hmis", "ExitID", EXIT_COLUMNS,
