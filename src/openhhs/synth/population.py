@@ -9,12 +9,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from openhhs.synth import data
+
+T = TypeVar("T")
 
 START = dt.date(2019, 1, 1).toordinal()
 AS_OF_1 = dt.date(2026, 6, 30).toordinal()
@@ -129,7 +132,7 @@ class FastRandom(random.Random):
             return start + int(self.random() * (stop - start))
         return start + step * int(self.random() * ((stop - start + step - 1) // step))
 
-    def choice(self, seq):  # type: ignore[no-untyped-def]
+    def choice(self, seq: Sequence[T]) -> T:  # type: ignore[override]
         return seq[int(self.random() * len(seq))]
 
 

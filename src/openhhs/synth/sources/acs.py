@@ -22,6 +22,7 @@ from openhhs.synth.sources.base import (
     Row,
     SourceData,
     Table,
+    Worker,
     link_row,
     phone_parens,
     ssn_dashes,
@@ -126,7 +127,16 @@ def _case(ctx: Context, src: SourceData, hh: Household) -> None:
                     break
 
 
-def _stage(ctx, src, case_id, person_key, stage, start, end, worker) -> str:  # type: ignore[no-untyped-def]
+def _stage(
+    ctx: Context,
+    src: SourceData,
+    case_id: str,
+    person_key: str,
+    stage: str,
+    start: int,
+    end: int,
+    worker: Worker,
+) -> str:
     stage_id = ctx.ids.digits("acs.stage", 10)
     src.rows["stages"].append(
         {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from openhhs.synth import data
 from openhhs.synth.corrupt import Profile
 from openhhs.synth.population import (
@@ -53,7 +55,7 @@ LANG = {"en": "ENG", "es": "SPA", "zh": "CHI", "ru": "RUS", "bn": "BEN", "ar": "
 FREQ_AMOUNT = {"W": (250, 700), "B": (500, 1400), "S": (550, 1500), "M": (900, 3200)}
 
 
-def _cin(r) -> str:  # type: ignore[no-untyped-def]
+def _cin(r: random.Random) -> str:
     letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
     return r.choice(letters) + r.choice(letters) + f"{r.randrange(100000):05d}" + r.choice(letters)
 
