@@ -43,10 +43,11 @@ from openhhs.access.pdp import Decision, PersonFacts, evaluate
 from openhhs.access.policy import Policy
 from openhhs.access.principal import Principal
 from openhhs.access.store import current_policy
-from openhhs.access.vocab import CONSENT_CATEGORIES
+from openhhs.access.vocab import CONSENT_CATEGORIES, is_known_element
 from openhhs.model.codes import EventType, SensitiveCategory
 
 STRUCTURAL_KEYS = frozenset({"person_id", "enterprise_id"})
+UNCATALOGUED = "(uncatalogued)"
 SOURCES_KEY = "_sources"  # in "person"/"household": {field: [agencies that supplied the value]}
 ITEM_KEYS = frozenset({"agency", "categories", "id"})  # describe an item; not data elements
 
@@ -137,6 +138,9 @@ class _Walker:
         return d
 
     def note(self, path: str, element: str, d: Decision, *, silent: bool = False) -> None:
+        # names outside the catalogue come from the caller's payload: never echo them (audit,
+        # logs, responses) since they may hold anything, NUL bytes and personal data included
+        element = element if is_known_element(element) else UNCATALOGUED
         self.out.decisions.append((path, d))
         if d.allow:
             self.out.returned.add(element)
@@ -323,7 +327,7 @@ def enforce(
             )
             result[section] = [it for it in items if it is not None]
         else:
-            out.denied.setdefault(section, "not a catalogued data element")
+            out.denied.setdefault(UNCATALOGUED, "not a catalogued data element")
             result[section] = redacted("not a catalogued data element")
     out.payload = result
     _audit(session, principal, purpose, person_id, out, request_id, action)
