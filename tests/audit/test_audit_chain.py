@@ -174,6 +174,31 @@ def test_truncated_tail_shows_in_the_head(engine: Engine) -> None:
     after = verify(engine)
     assert after.ok and (after.head_seq, before.head_seq) == (4, 6)
     assert after.head_hash != before.head_hash
+    anchored = verify(engine, anchor=(before.head_seq or 0, before.head_hash or ""))
+    assert (anchored.ok, anchored.first_bad_seq, anchored.problem) == (False, 5, "truncated")
+
+
+def test_anchor_catches_a_log_rebuilt_with_new_hashes(engine: Engine) -> None:
+    _fill(engine)
+    anchor = verify(engine)
+    assert verify(engine, anchor=(anchor.head_seq or 0, anchor.head_hash or "")).ok
+    with Session(engine) as session:  # recompute the whole chain after editing entry 2
+        from openhhs.audit.models import AuditEntry
+
+        rows = [entry_fields(e) for e in session.query(AuditEntry).order_by(AuditEntry.seq)]
+    rows[1]["actor"] = "mallory"
+    prev = GENESIS
+    with tampering(engine) as conn:
+        for fields in rows:
+            digest = entry_hash(prev, fields)
+            conn.execute(
+                text("UPDATE audit_log SET actor = :a, prev_hash = :p, hash = :h WHERE seq = :s"),
+                {"a": fields["actor"], "p": prev, "h": digest, "s": fields["seq"]},
+            )
+            prev = digest
+    assert verify(engine).ok  # a consistent forgery: only the anchor can tell
+    result = verify(engine, anchor=(anchor.head_seq or 0, anchor.head_hash or ""))
+    assert (result.first_bad_seq, result.problem) == (6, "rewritten")
 
 
 def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:

@@ -73,6 +73,12 @@ def test_cli_verify_and_export(engine: Engine, runner_env: dict[str, str], tmp_p
     ok = runner.invoke(app, ["audit", "verify"], env=runner_env)
     assert ok.exit_code == 0, ok.output
     assert "intact: 3 entries" in ok.output
+    anchor = ok.output.split("--anchor ")[1].split()[0]
+    assert (
+        runner.invoke(app, ["audit", "verify", "--anchor", anchor], env=runner_env).exit_code == 0
+    )
+    bad_anchor = runner.invoke(app, ["audit", "verify", "--anchor", "x"], env=runner_env)
+    assert bad_anchor.exit_code == 2
 
     out = tmp_path / "audit.json"
     exported = runner.invoke(app, ["audit", "export", "--fhir", "--out", str(out)], env=runner_env)

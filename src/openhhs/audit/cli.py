@@ -23,13 +23,30 @@ def _engine() -> Engine:
 
 
 @app.command("verify")
-def verify_cmd() -> None:
+def verify_cmd(
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="SEQ:HASH printed by an earlier run and kept outside the database; "
+            "catches deletion of the newest entries.",
+        ),
+    ] = None,
+) -> None:
     """Walk the whole chain; exit 1 and name the first edited, deleted or reordered entry."""
     from openhhs.audit.service import verify
 
-    result = verify(_engine())
+    pinned: tuple[int, str] | None = None
+    if anchor:
+        seq, _, digest = anchor.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            console.print("[red]--anchor must be SEQ:HASH (a number, a colon, 64 hex digits)[/red]")
+            raise typer.Exit(2)
+        pinned = (int(seq), digest.lower())
+    result = verify(_engine(), anchor=pinned)
     if result.ok:
         console.print(f"[green]{result}[/green]")
+        console.print(f"anchor for the next run: --anchor {result.head_seq}:{result.head_hash}")
         return
     console.print(f"[red]{result}[/red]")
     raise typer.Exit(1)

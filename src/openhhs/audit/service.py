@@ -126,7 +126,7 @@ class VerifyResult:
     head_seq: int | None = None  # last entry (anchor it outside the database)
     head_hash: str | None = None
     first_bad_seq: int | None = None
-    problem: str | None = None  # edited | deleted | reordered | replaced
+    problem: str | None = None  # edited | deleted | reordered | replaced | truncated | rewritten
     reason: str | None = None  # a sentence for the operator
 
     def __str__(self) -> str:
@@ -212,14 +212,14 @@ def _diagnose(
     )
 
 
-def verify(engine: Engine) -> VerifyResult:
+def verify(engine: Engine, anchor: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the chain from the first entry; stop at the first edited, deleted or moved one.
 
     Catches edits (content no longer matches its hash), deletions (a gap in seq, or a
     predecessor that is gone), reordering (an entry hashed for another position) and a rewritten
-    entry whose hash was recomputed (its successor still names the old hash). Truncating the
-    newest entries leaves a valid shorter chain: compare `head_seq`/`head_hash` with a copy kept
-    outside the database to catch that.
+    entry whose hash was recomputed (its successor still names the old hash). Deleting the
+    newest entries leaves a valid shorter chain; `anchor` = a `(head_seq, head_hash)` kept
+    outside the database from an earlier run catches that (problem `truncated`).
     """
     with Session(engine) as session:
         prev: AuditEntry | None = None
@@ -239,9 +239,32 @@ def verify(engine: Engine) -> VerifyResult:
                     problem=problem,
                     reason=reason,
                 )
+            if anchor and entry.seq == anchor[0] and entry.hash != anchor[1]:
+                return VerifyResult(
+                    False,
+                    count,
+                    prev.seq if prev else None,
+                    prev.hash if prev else None,
+                    first_bad_seq=entry.seq,
+                    problem="rewritten",
+                    reason=f"entry {entry.seq} is not the entry anchored earlier: the log was "
+                    "rewritten from here (or from before) with recomputed hashes",
+                )
             prev = entry
             count += 1
-        return VerifyResult(True, count, prev.seq if prev else None, prev.hash if prev else None)
+        head_seq, head_hash = (prev.seq, prev.hash) if prev else (None, None)
+        if anchor and (head_seq or 0) < anchor[0]:
+            return VerifyResult(
+                False,
+                count,
+                head_seq,
+                head_hash,
+                first_bad_seq=(head_seq or 0) + 1,
+                problem="truncated",
+                reason=f"the log ends at entry {head_seq or 0} but entry {anchor[0]} was "
+                "anchored earlier: the newest entries were deleted",
+            )
+        return VerifyResult(True, count, head_seq, head_hash)
 
 
 def person_history(session: Session, person_id: str | int, *, limit: int = 500) -> list[AuditEntry]:
