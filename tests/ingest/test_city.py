@@ -77,9 +77,12 @@ def test_a_later_extract_applies_exactly_its_changes(
     expected: dict[tuple[str, str], set[str]] = {}
     for c in changes:
         expected.setdefault((c["file"], c["change"]), set()).add(c["record_id"])
-    for f in report.files:
-        if f.status != "committed" or f.entity != "person" or f.path.startswith("dhs/"):
-            continue
-        assert f.inserted == len(expected.get((f.path, "added"), set())), f.path
-        assert f.updated == len(expected.get((f.path, "updated"), set())), f.path
-        assert f.tombstoned == len(expected.get((f.path, "deleted"), set())), f.path
+    first_spec: dict[str, object] = {}
+    for f in report.files:  # the first spec of each file reads its rows as the agency keyed them
+        if f.status == "committed" and not f.path.endswith("#households"):
+            first_spec.setdefault(f.path, f)
+    assert len(first_spec) >= 20
+    for path, f in first_spec.items():
+        got = (f.inserted, f.updated, f.tombstoned)  # type: ignore[attr-defined]
+        want = tuple(len(expected.get((path, c), set())) for c in ("added", "updated", "deleted"))
+        assert got == want, path

@@ -122,7 +122,7 @@ def test_date_deleted_tombstones_a_client(engine: Engine, tmp_path: Path) -> Non
     z2 = write_zip(tmp_path / "b" / "hmis_export.zip", files)
     report = ingest_path(engine, z2, source="dhs")
     assert _report(report, "Client.csv", "person").tombstoned == 1
-    assert _report(report, "Client.csv", "person").updated == 1
+    assert _report(report, "Client.csv", "person").flagged_deleted == 1
     with Session(engine) as s:
         john = s.scalars(select(SourcePerson).where(SourcePerson.source_id == "c3")).one()
         assert john.is_deleted

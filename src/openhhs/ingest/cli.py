@@ -104,7 +104,7 @@ def ingest_cmd(
         ) as bar:
             task = bar.add_task("ingest", total=total)
 
-            def advance(name: str, size: int) -> None:
+            def advance(name: str, size: float) -> None:
                 bar.update(task, advance=size, description=name)
 
             report = ingest_path(engine, path, source, progress=advance)

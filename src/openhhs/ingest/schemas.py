@@ -87,6 +87,7 @@ class FileReport(BaseModel):
     unchanged: int = 0
     quarantined: int = 0
     tombstoned: int = 0
+    flagged_deleted: int = 0  # rows whose delete flag tombstoned a stored record
     not_applicable: int = 0  # rows this spec does not read (`only_if` blank; see docs)
     error: str | None = None
     problems: list[Problem] = Field(default_factory=list)  # the first few, for the report
@@ -95,7 +96,7 @@ class FileReport(BaseModel):
 
     @property
     def stored(self) -> int:
-        return self.inserted + self.updated + self.unchanged
+        return self.inserted + self.updated + self.unchanged + self.flagged_deleted
 
     @property
     def reconciles(self) -> bool:

@@ -36,7 +36,29 @@ from openhhs.model import IngestBatch
 from openhhs.model.codes import BatchMode, BatchStatus
 
 T_BATCH: Table = IngestBatch.__table__  # type: ignore[assignment]
-Progress = Callable[[str, int], None]  # (description, bytes done) after each file
+Progress = Callable[[str, float], None]  # (file, bytes' worth of work just done)
+TICK_ROWS = 2000
+
+
+@dataclass
+class Ticker:
+    """Turns rows mapped into a share of the file's bytes, so long files move the bar."""
+
+    progress: Progress | None
+    name: str
+    size: int
+    units: int = 0  # rows x specs to map in this file
+    done: float = 0.0
+
+    def rows(self, n: int) -> None:
+        if self.progress is not None and self.units:
+            step = self.size * n / self.units
+            self.done += step
+            self.progress(self.name, step)
+
+    def finish(self) -> None:
+        if self.progress is not None and self.size > self.done:
+            self.progress(self.name, self.size - self.done)
 
 
 @dataclass
@@ -243,6 +265,7 @@ def load_table(
     sha: str,
     *,
     primary: bool = True,
+    ticker: Ticker | None = None,
 ) -> FileReport:
     """Map and store one table with one spec inside the caller's transaction.
 
@@ -263,18 +286,20 @@ def load_table(
     mapper = compile_file(source, spec)
     report.rows_read = len(table.rows)
     records: list[Record] = []
-    for row in table.rows:
+    for i, row in enumerate(table.rows, start=1):
         rec = None if row.problem and not primary else mapper(row)
         if rec is None:
             report.not_applicable += 1
         else:
             records.append(rec)
+        if ticker is not None and i % TICK_ROWS == 0:
+            ticker.rows(TICK_ROWS)
     load_records(ctx, spec, records, report)
     finish_batch(conn, batch_id, report)
     return report
 
 
-def _load_unit(engine: Engine, unit: Unit) -> list[FileReport]:
+def _load_unit(engine: Engine, unit: Unit, ticker: Ticker | None = None) -> list[FileReport]:
     data = unit.path.read_bytes()
     sha = sha256(data)
     if unit.hmis:
@@ -287,10 +312,21 @@ def _load_unit(engine: Engine, unit: Unit) -> list[FileReport]:
     with engine.begin() as conn:
         _register(conn, unit.source)
         table = _read(unit, unit.specs[0], data)
+        if ticker is not None:
+            ticker.units = len(table.rows) * len(unit.specs)
         for i, spec in enumerate(unit.specs):
             spec_table = _join(unit, spec, table)
             reports.append(
-                load_table(conn, unit.source, spec, spec_table, unit.relative, sha, primary=i == 0)
+                load_table(
+                    conn,
+                    unit.source,
+                    spec,
+                    spec_table,
+                    unit.relative,
+                    sha,
+                    primary=i == 0,
+                    ticker=ticker,
+                )
             )
     return reports
 
@@ -337,8 +373,9 @@ def ingest_path(
     report = IngestReport()
     for unit in units:
         started = time.perf_counter()
+        ticker = Ticker(progress, unit.relative, unit.path.stat().st_size)
         try:
-            file_reports = _load_unit(engine, unit)
+            file_reports = _load_unit(engine, unit, ticker)
         except OpenHHSError as exc:
             file_reports = [_failed(engine, unit, exc.message)]
         except Exception as exc:  # a crash mid-file: the transaction rolled back; say why
@@ -346,8 +383,7 @@ def ingest_path(
         for fr in file_reports:
             fr.seconds = round(time.perf_counter() - started, 3)
         report.files.extend(file_reports)
-        if progress is not None:
-            progress(unit.relative, unit.path.stat().st_size)
+        ticker.finish()
     for rel in unmatched:
         report.files.append(FileReport(path=rel, status="skipped", error="no mapping matches"))
     return report

@@ -477,8 +477,10 @@ def _store_source(
         for name, rows in _parts(ctx, spec, rec, old[0]).items():
             parts.setdefault(name, []).extend(rows)
     _write_parts(ctx, spec.entity, [old[0] for _r, old in updates], parts)
-    report.updated += len(updates)
-    report.tombstoned += sum(r.deleted and not old[2] for r, old in updates)
+    deletions = sum(r.deleted and not old[2] for r, old in updates)
+    report.updated += len(updates) - deletions  # a row that only says "deleted" is a tombstone
+    report.flagged_deleted += deletions
+    report.tombstoned += deletions
 
 
 def _store_ledger(
@@ -540,8 +542,10 @@ def _store_ledger(
             .where(T_LEDGER.c.id == ledger_id)
             .values(**_common(ctx, rec), target_id=target_id)
         )
-        report.updated += 1
-        report.tombstoned += rec.deleted and not was_deleted
+        deletion = rec.deleted and not was_deleted
+        report.updated += not deletion
+        report.flagged_deleted += deletion
+        report.tombstoned += deletion
 
 
 def _tombstone(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openhhs.ingest.person import standardize_person
+from openhhs.ingest.person import standardize_person, standardize_phone
 from openhhs.ingest.readers import RawRow
 from openhhs.ingest.schemas import PersonIn
 from openhhs.ingest.spec import FieldSpec, FileSpec, SourceSpec
@@ -29,7 +29,7 @@ from openhhs.model.codes import (
     MissingReason,
     RentalType,
 )
-from openhhs.standardize import standardize_date, standardize_phone
+from openhhs.standardize import standardize_date
 
 # Coded targets and the code list their mapped value must belong to.
 ENUMS: dict[str, type] = {
