@@ -89,6 +89,15 @@ class Context:
     hmis_version: str = "2024"  # DHS export layout: "2024" or "2026"
     _workers: dict[tuple[str, str], list[Worker]] = field(default_factory=dict)
     involved: dict[str, set[int]] = field(default_factory=dict)
+    # Days of key events per agency and person (shelter entries, bookings), so later agencies can
+    # place theirs around them: the cross-agency pathways analytics looks for.
+    timeline: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+
+    def mark(self, agency: str, person: int, day: int) -> None:
+        self.timeline.setdefault(agency, {}).setdefault(person, []).append(day)
+
+    def days(self, agency: str, person: int) -> list[int]:
+        return self.timeline.get(agency, {}).get(person, [])
 
     def household(self, person: Person) -> Household:
         return self.city.households[person.household]

@@ -215,6 +215,7 @@ def stay(
             src.records.append(rec)
             by_person[person.id] = rec
         rec.extra["updated"] = max(rec.extra["updated"], exit_day or entry)
+        ctx.mark(SOURCE, person.id, entry)
         enrollment_id = _hex(ctx, "dhs.enrollment")
         alone = len(members) == 1
         rel = "1" if alone or person.role == HEAD else RELATIONSHIP.get(person.role, "4")

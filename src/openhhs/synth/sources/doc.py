@@ -34,8 +34,8 @@ def _rate(ctx: Context, p: Person) -> float:
     sheltered = p.id in ctx.involved.get("DHS", set())
     if p.sex == "M":
         base = 0.03 if age < 50 else 0.01
-        return base + (0.12 if sheltered else 0.0)
-    return 0.004 + (0.03 if sheltered else 0.0)
+        return base + (0.2 if sheltered else 0.0)
+    return 0.004 + (0.05 if sheltered else 0.0)
 
 
 def build(ctx: Context) -> SourceData:
@@ -48,6 +48,10 @@ def build(ctx: Context) -> SourceData:
             "doc.nysid", lambda rr: f"{rr.randrange(10**8):08d}{rr.choice('HJKLMNPQRZ')}"
         )
         day = ctx.day_between(max(START, person.dob + int(18 * 365.25)), AS_OF_1 - 1)
+        shelter = ctx.days("DHS", person.id)
+        if shelter and r.random() < 0.6:  # booked while homeless: weeks to months after entry
+            entry = shelter[r.randrange(len(shelter))]
+            day = min(max(entry + r.randrange(20, 170), START), AS_OF_1 - 1)
         for _ in range(r.choices((1, 2, 3, 4), weights=(60, 25, 10, 5))[0]):
             if day >= AS_OF_1:
                 break
@@ -86,6 +90,7 @@ def admit(
         },
     )
     src.records.append(rec)
+    ctx.mark(SOURCE, person.id, day)
     return rec
 
 

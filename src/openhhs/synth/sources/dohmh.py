@@ -41,9 +41,9 @@ def _rate(ctx: Context, p: Person) -> float:
         return 0.0
     rate = 0.03
     if p.id in ctx.involved.get("DHS", set()):
-        rate += 0.2
-    if p.id in ctx.involved.get("DOC", set()):
         rate += 0.25
+    if p.id in ctx.involved.get("DOC", set()):
+        rate += 0.3
     return rate
 
 
@@ -62,7 +62,14 @@ def build(ctx: Context) -> SourceData:
     for person in ctx.city.people:
         if r.random() >= _rate(ctx, person):
             continue
-        start = ctx.day_between(max(START, person.dob + int(18 * 365.25)), AS_OF_1 - 14)
+        adult = max(START, person.dob + int(18 * 365.25))
+        start = ctx.day_between(adult, AS_OF_1 - 14)
+        bookings, shelter = ctx.days("DOC", person.id), ctx.days("DHS", person.id)
+        if bookings and r.random() < 0.75:  # in treatment in the months before a jail booking
+            start = bookings[r.randrange(len(bookings))] - r.randrange(15, 150)
+        elif shelter and r.random() < 0.5:  # referred from the shelter
+            start = shelter[r.randrange(len(shelter))] + r.randrange(0, 120)
+        start = min(max(start, adult), AS_OF_1 - 14)
         rec = PersonRecord(SOURCE, ctx.ids.digits("dohmh.client", 7, "MH"), person.id, start,
                            ctx.view(person, start, PROFILE), {"updated": start})  # fmt: skip
         src.records.append(rec)
@@ -103,18 +110,20 @@ def _episode(ctx: Context, src: SourceData, rec: PersonRecord, start: int) -> in
         }
     )  # fmt: skip
     last = min(end, AS_OF_1)
-    for _ in range(r.randrange(1, 8)):
+    add_service(ctx, src, src.rows["episodes"][-1], start, "assessment")  # intake, day one
+    for _ in range(r.randrange(0, 7)):
         day = add_service(ctx, src, src.rows["episodes"][-1], ctx.day_between(start, last))
         rec.extra["updated"] = max(rec.extra["updated"], day)
     return end
 
 
-def add_service(ctx: Context, src: SourceData, episode: Row, day: int) -> int:
+def add_service(
+    ctx: Context, src: SourceData, episode: Row, day: int, kind: str | None = None
+) -> int:
     """A service contact within an episode (an event other agencies may be alerted to)."""
-    if episode["program"] == "CRISIS_MOBILE":
-        kind = "crisis_intervention"
-    else:
-        kind = SERVICE_TYPES[ctx.r.randrange(3)]
+    if kind is None:
+        crisis = episode["program"] == "CRISIS_MOBILE"
+        kind = "crisis_intervention" if crisis else SERVICE_TYPES[ctx.r.randrange(3)]
     src.rows["services"].append(
         {
             "service_id": ctx.ids.digits("dohmh.service", 9, "SV"),
