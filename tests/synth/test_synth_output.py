@@ -233,3 +233,19 @@ def test_hmis_fy2026_layout(tmp_path: Path) -> None:
     assert {c["Sex"] for c in clients} <= {"0", "1", "99"}
     with pytest.raises(InvalidInput):
         generate(people=10, seed=1, out=tmp_path / "x", hmis_version=2025)
+
+
+def test_episodes_start_with_an_intake_assessment_and_agencies_overlap(city) -> None:
+    out, _ = city
+    episodes = [json.loads(x) for x in (out / "dohmh/mh_episodes.jsonl").read_text().splitlines()]
+    services = [json.loads(x) for x in (out / "dohmh/mh_services.jsonl").read_text().splitlines()]
+    intake = {
+        (s["episode_id"], s["service_date"]) for s in services if s["service_type"] == "assessment"
+    }
+    assert all((e["episode_id"], e["admission_date"]) in intake for e in episodes)
+    truth = read_rows(out / "ground_truth.csv")
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for row in truth:
+        by_source[row["source"]].add(row["person_id"])
+    assert by_source["DOC"] & by_source["DHS"], "nobody booked has a shelter record"
+    assert by_source["DOHMH"] & (by_source["DOC"] | by_source["DHS"])
