@@ -303,7 +303,7 @@ def search_persons(
     phone: Annotated[str | None, Query(max_length=32)] = None,
     case_number: Annotated[str | None, Query(max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=50)] = 20,
+    page_size: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
     criteria = SearchCriteria(first_name, last_name, dob, ssn_last4, phone, case_number)
     out = service.search_view(

@@ -267,9 +267,13 @@ def rank(
     case_ids: set[int],
     eid_of: dict[int, str],
     *,
-    min_score: float = 0.5,
+    min_score: float = 0.65,
 ) -> list[PersonHit]:
-    """Score records, keep the best record per person, order by score then Enterprise ID."""
+    """Score records, keep the best record per person, order by score then Enterprise ID.
+
+    `min_score` drops records that match on little more than one criterion (a surname alone
+    when a first name was given), so a common surname does not list half the city.
+    """
     best: dict[str, PersonHit] = {}
     for c in cands:
         eid = eid_of.get(c.id)
@@ -289,7 +293,7 @@ def rank(
 
 
 def search(
-    session: Session, criteria: SearchCriteria, agency: str, *, page: int = 1, page_size: int = 20
+    session: Session, criteria: SearchCriteria, agency: str, *, page: int = 1, page_size: int = 10
 ) -> SearchPage:
     """Ranked, paginated persons for the criteria (raw: the caller enforces what is shown)."""
     from openhhs.cci.models import Link

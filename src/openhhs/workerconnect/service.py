@@ -20,6 +20,7 @@ from openhhs import access
 from openhhs.access import Principal
 from openhhs.access.agreement import item_categories
 from openhhs.access.enforce import EVENT_ELEMENTS
+from openhhs.access.store import current_policy
 from openhhs.access.vocab import CONSENT_CATEGORIES
 from openhhs.errors import NotFound
 from openhhs.model import Enrollment, Program, SourcePerson
@@ -216,7 +217,7 @@ def search_view(
     criteria: SearchCriteria,
     *,
     page: int = 1,
-    page_size: int = 20,
+    page_size: int = 10,
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """Ranked results; each shown name and date of birth passes through `enforce`.
@@ -226,6 +227,7 @@ def search_view(
     """
     found = search(session, criteria, principal.agency, page=page, page_size=page_size)
     names = _record_names(session, [h.best_record_id for h in found.hits])
+    policy = current_policy(session)  # once per request: agreements cannot change mid-request
     results = []
     for hit in found.hits:
         first, last, dob = names.get(hit.best_record_id, (None, None, None))
@@ -244,6 +246,7 @@ def search_view(
             session=session,
             request_id=request_id,
             action="person:search",
+            policy=policy,
         )
         if not enforced.returned:
             continue
@@ -328,6 +331,7 @@ def caseload_view(
             if end is None or end >= today:
                 others.setdefault(eid, set()).add(agency)
     entries = []
+    policy = current_policy(session)
     for eid in sorted(others)[:limit]:
         payload: dict[str, Any] = {"person_id": eid}
         _eid, full = build_payload(session, principal, eid)
@@ -345,6 +349,7 @@ def caseload_view(
             session=session,
             request_id=request_id,
             action="person:caseload",
+            policy=policy,
         )
         visible = snap.served_by(enforced.payload)
         other = [a for a in visible if a != principal.agency]
