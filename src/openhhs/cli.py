@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(__import__("openhhs.access.cli", fromlist=["app"]).app, name="access")
 app.add_typer(__import__("openhhs.audit.cli", fromlist=["app"]).app, name="audit")
+app.add_typer(__import__("openhhs.cci.cli", fromlist=["app"]).app, name="cci")
 app.add_typer(__import__("openhhs.demo.cli", fromlist=["app"]).app)  # serve, demo
 app.add_typer(__import__("openhhs.ingest.cli", fromlist=["app"]).app)  # ingest
 app.add_typer(__import__("openhhs.linkage.cli", fromlist=["app"]).app)  # link, link-file

@@ -57,15 +57,15 @@ def blocking_keys(f: Mapping[str, Any]) -> list[str]:
         keys.append(_h("dln", dob, f["last_name_part1"]))
     if dob and f.get("last_name_part2"):
         keys.append(_h("dln", dob, f["last_name_part2"]))
-    if last and year:
-        keys.append(_h("sly", _sound(last), year))
-    if first and last:
+    if last and year and initial:
+        keys.append(_h("sly", _sound(last), year, initial))  # surname typos
+    if first and last and year:
         a, b = sorted((str(first), str(last)))
-        keys.append(_h("nam", a, b))  # also finds first/last swapped
+        keys.append(_h("nam", a, b, year))  # also finds first/last swapped
     if f.get("phone") and initial:
         keys.append(_h("phi", f["phone"], initial))
-    if f.get("zip5") and last:
-        keys.append(_h("zln", f["zip5"], last))
+    if f.get("zip5") and last and initial:
+        keys.append(_h("zln", f["zip5"], last, initial))  # date of birth missing or wrong
     if f.get("street_unit") and initial:
         keys.append(_h("sui", f["street_unit"], initial))
     return list(dict.fromkeys(keys))
