@@ -81,9 +81,7 @@ def test_sso_bearer_and_purpose(client: TestClient) -> None:
     assert missing.status_code == 403 and "name the purpose" in missing.json()["message"]
 
 
-@pytest.mark.parametrize(
-    "purpose", ["research", "data_quality", "snooping", "x" * 5000, "' OR 1=1"]
-)
+@pytest.mark.parametrize("purpose", ["research", "' OR 1=1", "x" * 5000])
 def test_purpose_spoofing_is_refused_and_audited(
     client: TestClient, engine: Engine, purpose: str
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 from dataclasses import dataclass
 
 import pytest
@@ -249,6 +250,11 @@ OWN = {
 }
 
 
+@functools.cache
+def _matches(patterns: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(e for e in ELEMENTS if any(fnmatch.fnmatchcase(e, p) for p in patterns))
+
+
 def _oracle(
     raw: list[dict],
     agency: str,
@@ -271,9 +277,9 @@ def _oracle(
             continue
         if not any(r["agency"] == agency and role in r["roles"] for r in doc["recipients"]):
             continue
-        if not any(fnmatch.fnmatchcase(element, p) for p in doc["elements"]):
-            continue
-        if any(fnmatch.fnmatchcase(element, p) for p in doc.get("exclude_elements", [])):
+        if element not in _matches(tuple(doc["elements"])) or element in _matches(
+            tuple(doc.get("exclude_elements", []))
+        ):
             continue
         if doc.get("conditions") and not conditions_met:
             continue
