@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from openhhs.cli import app
@@ -65,8 +66,6 @@ def test_bytes_do_not_depend_on_the_process_hash_seed(tmp_path: Path) -> None:
 
 
 def test_never_deletes_folders_it_did_not_write(tmp_path: Path) -> None:
-    import pytest
-
     from openhhs.errors import InvalidInput
 
     (tmp_path / "doc").mkdir()
@@ -77,3 +76,18 @@ def test_never_deletes_folders_it_did_not_write(tmp_path: Path) -> None:
     (tmp_path / "a_file").write_text("x")
     with pytest.raises(InvalidInput):
         generate(people=50, seed=1, out=tmp_path / "a_file")
+
+
+def test_an_interrupted_run_can_be_rerun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openhhs.synth import writer
+
+    def boom(*_args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer, "write_zip", boom)
+    with pytest.raises(RuntimeError):
+        generate(people=80, seed=1, out=tmp_path)
+    assert (tmp_path / "hra").is_dir()
+    monkeypatch.undo()
+    manifest = generate(people=80, seed=1, out=tmp_path)
+    assert manifest.records and (tmp_path / "dhs" / "hmis_export.zip").exists()

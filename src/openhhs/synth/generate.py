@@ -251,7 +251,10 @@ def _clear(out: Path) -> None:
     for folder in folders:
         if folder.is_dir():
             shutil.rmtree(folder)
-    (out / "manifest.json").unlink(missing_ok=True)
+    # A provisional manifest marks the folder as ours even if this run is interrupted, so the
+    # next run may clean it up; the real manifest replaces it when every file is written.
+    provisional = {"generator": GENERATOR, "status": "writing"}
+    (out / "manifest.json").write_text(json.dumps(provisional) + "\n")
 
 
 def _is_synth_output(out: Path) -> bool:
