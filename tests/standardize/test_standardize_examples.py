@@ -322,3 +322,18 @@ def test_race_ambiguous_words_are_not_guessed() -> None:
     assert map_race("Indian").categories == ()  # American Indian or Asian Indian?
     partly = map_race("Black Martian")
     assert partly.categories == (Race.BLACK,) and partly.write_in == "MARTIAN"
+
+
+def test_a_10mb_field_is_cut_not_chewed() -> None:
+    import time
+
+    big = "É" * 10_000_000
+    start = time.perf_counter()
+    assert standardize_name(big).flags == ("diacritics_or_symbols", "truncated")
+    assert standardize_date(big).flags == ("unparseable",)
+    assert standardize_ssn(big).flags == ("bad_format",)
+    assert standardize_phone(big).flags == ("bad_format",)
+    assert "truncated" in standardize_address(big).flags
+    for fn in (parse_full_name, enrich_zip, map_sex, map_gender_identity, map_race, map_language):
+        fn(big)
+    assert time.perf_counter() - start < 10  # seconds before the input cap; now well under one

@@ -62,7 +62,7 @@ def _split(raw: Any, known: Callable[[str], bool]) -> list[str]:
     if raw is None:
         return []
     if isinstance(raw, (list, tuple, set, frozenset)):
-        items = [as_text(x) for x in raw]
+        items = [as_text(x) for x in list(raw)[:50]]  # no form has more than a few boxes
     else:
         items = [as_text(raw)]
     out: list[str] = []
