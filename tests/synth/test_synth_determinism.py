@@ -91,3 +91,14 @@ def test_an_interrupted_run_can_be_rerun(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.undo()
     manifest = generate(people=80, seed=1, out=tmp_path)
     assert manifest.records and (tmp_path / "dhs" / "hmis_export.zip").exists()
+
+
+def test_loading_an_incomplete_city_is_a_clear_error(tmp_path: Path) -> None:
+    from openhhs.errors import InvalidInput
+    from openhhs.synth import Manifest
+
+    with pytest.raises(InvalidInput):
+        Manifest.load(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"generator": "openhhs.synth/1", "status": "writing"}')
+    with pytest.raises(InvalidInput, match="incomplete"):
+        Manifest.load(tmp_path)

@@ -58,7 +58,12 @@ class Manifest:
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
-        raw = json.loads((out / "manifest.json").read_text())
+        try:
+            raw = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(f"{out}: no readable synth manifest.json ({exc})") from None
+        if not isinstance(raw, dict) or raw.get("status") == "writing" or "files" not in raw:
+            raise InvalidInput(f"{out}: synth output is incomplete (interrupted run?)")
         return cls(
             seed=raw["seed"],
             people=raw["people"],
