@@ -269,5 +269,13 @@ def test_record_defaults_and_validation(session: Session) -> None:
     assert record(session, actor="", action="read").actor == "unknown"
     long = record(session, actor="x" * 500, action="login", elements=("b", "a", "a"))
     assert len(long.actor) == 200 and long.elements == ["a", "b"]
+    huge = record(
+        session,
+        actor="jdoe",
+        action="read",
+        detail={"blob": "x" * 100_000},
+        elements=[f"e{i}" for i in range(10_000)],
+    )
+    assert huge.detail["truncated"] is True and len(huge.elements) == 500
     session.commit()
     assert verify(session.get_bind()).ok  # type: ignore[arg-type]

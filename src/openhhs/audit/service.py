@@ -8,6 +8,7 @@ events that must be kept even when the request fails (denials, logins).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,19 @@ def _lock_chain(session: Session) -> None:
         # A write statement takes SQLite's single write lock for the rest of the transaction;
         # it matches no row, so the append-only trigger never fires.
         session.execute(text("DELETE FROM audit_log WHERE 0 = 1"))
+
+
+MAX_ELEMENTS = 500
+MAX_DETAIL_CHARS = 16_000
+
+
+def _bounded_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
+    """The detail as stored JSON; an oversized one is kept as a prefix of its text."""
+    value = json_safe(detail or {})
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if len(text) <= MAX_DETAIL_CHARS:
+        return value if isinstance(value, dict) else {"value": value}
+    return {"truncated": True, "chars": len(text), "prefix": text[:MAX_DETAIL_CHARS]}
 
 
 def _clip(value: Any, limit: int) -> str | None:
@@ -83,11 +97,11 @@ def record(
         "purpose": _clip(purpose, 64),
         "action": action,
         "person_id": _clip(person_id, 64),
-        "elements": json_safe(sorted({str(e) for e in elements})),
+        "elements": sorted({str(e)[:200] for e in list(elements)[:MAX_ELEMENTS]}),
         "agreement_id": _clip(agreement_id, 128),
         "outcome": outcome,
         "request_id": _clip(request_id, 64),
-        "detail": json_safe(detail or {}),
+        "detail": _bounded_detail(detail),
     }
     entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, fields))
     session.add(entry)
