@@ -125,3 +125,20 @@ def test_a_crash_mid_file_rolls_the_whole_file_back(
 def test_an_unknown_source_is_a_clear_error(engine: Engine, city: Path) -> None:
     with pytest.raises(InvalidInput, match=r"unknown source 'hrx'; known sources: .*hra_wms"):
         ingest_path(engine, city / "hra", source="hrx")
+
+
+def test_a_row_that_turns_bad_is_quarantined_but_its_stored_records_are_kept(
+    engine: Engine, city: Path
+) -> None:
+    ingest_path(engine, city / "hra")
+    people = city / "hra" / "wms_individuals.csv"
+    lines = people.read_text().splitlines()
+    lines[1] += ",ONE TOO MANY"  # Maria's row is now ragged: it is in the extract, but unreadable
+    people.write_text("\n".join(lines) + "\n")
+    report = ingest_path(engine, people)
+    person = by_entity(report, "wms_individuals.csv", "person")
+    member = by_entity(report, "wms_individuals.csv", "household_member")
+    assert (person.quarantined, person.tombstoned) == (3, 0)
+    assert (member.quarantined, member.not_applicable, member.tombstoned) == (2, 1, 0)
+    assert count(engine, "select count(*) from source_person where is_deleted = false") == 1
+    assert count(engine, "select count(*) from household_member") == 1

@@ -286,15 +286,19 @@ def load_table(
     mapper = compile_file(source, spec)
     report.rows_read = len(table.rows)
     records: list[Record] = []
+    present: set[str] = set()  # keys of rows this spec skips: still in the extract
     for i, row in enumerate(table.rows, start=1):
-        rec = None if row.problem and not primary else mapper(row)
+        rec = mapper(row)
+        if rec is not None and row.problem and not primary:
+            present.add(rec.key)
+            rec = None
         if rec is None:
             report.not_applicable += 1
         else:
             records.append(rec)
         if ticker is not None and i % TICK_ROWS == 0:
             ticker.rows(TICK_ROWS)
-    load_records(ctx, spec, records, report)
+    load_records(ctx, spec, records, report, present=present)
     finish_batch(conn, batch_id, report)
     return report
 

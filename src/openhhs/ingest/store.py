@@ -379,8 +379,18 @@ def _dedupe(spec: FileSpec, recs: list[Record]) -> None:
             pairs[pair] = rec.row.number
 
 
-def load_records(ctx: Context, spec: FileSpec, recs: list[Record], report: FileReport) -> None:
-    """Store one file spec's mapped rows: quarantine, insert, update, skip, tombstone."""
+def load_records(
+    ctx: Context,
+    spec: FileSpec,
+    recs: list[Record],
+    report: FileReport,
+    present: set[str] | frozenset[str] = frozenset(),
+) -> None:
+    """Store one file spec's mapped rows: quarantine, insert, update, skip, tombstone.
+
+    `present`: keys of rows in the file that this spec does not store (rejected by the file's
+    first spec); a full extract must not tombstone them.
+    """
     for rec in recs:
         _check_required(spec, rec)
     _resolve(ctx, spec, recs)
@@ -391,7 +401,12 @@ def load_records(ctx: Context, spec: FileSpec, recs: list[Record], report: FileR
     ledger = spec.entity in LEDGER_TARGETS
     table = T_LEDGER if ledger else SOURCE_TABLES[spec.entity]
     existing = _existing(ctx, table, spec.entity, spec.key_prefix)
-    if spec.mode.value == "full" and not recs and any(not v[2] for v in existing.values()):
+    if (
+        spec.mode.value == "full"
+        and not recs
+        and not present
+        and any(not v[2] for v in existing.values())
+    ):
         raise FileRejected(
             f"{ctx.file_name}: no data rows; as a full extract it would tombstone all "
             f"{sum(not v[2] for v in existing.values())} stored {spec.entity} records, so it "
@@ -416,7 +431,7 @@ def load_records(ctx: Context, spec: FileSpec, recs: list[Record], report: FileR
     if spec.entity == "household":
         ctx.household_ids = None
     if spec.mode.value == "full":
-        seen = {r.key for r in recs}
+        seen = {r.key for r in recs} | set(present)
         gone = [(k, v) for k, v in existing.items() if k not in seen and not v[2]]
         _tombstone(ctx, spec, table, gone, report)
 
