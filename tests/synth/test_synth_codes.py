@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from openhhs.synth import generate
-
 DOC = Path(__file__).resolve().parents[2] / "docs" / "synthetic-city.md"
 
 # file -> delimiter, {column: allowed values ("" = missing)}
@@ -91,11 +89,9 @@ SPD15 = {"American Indian or Alaska Native", "Asian", "Black or African American
          "Native Hawaiian or Pacific Islander", "White"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("codes")
-    generate(people=2500, seed=31, out=out)
-    return out
+@pytest.fixture
+def city(shared_city: tuple[Path, object]) -> Path:
+    return shared_city[0]
 
 
 @pytest.mark.parametrize("rel", sorted(CODES))

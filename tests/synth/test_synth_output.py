@@ -22,10 +22,9 @@ LINK_HEADER = (
 )
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
-    out = tmp_path_factory.mktemp("city")
-    return out, generate(people=3000, seed=11, out=out)
+@pytest.fixture
+def city(shared_city: tuple[Path, Manifest]) -> tuple[Path, Manifest]:
+    return shared_city
 
 
 def read_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
