@@ -132,6 +132,9 @@ def pe_situation(bodies: list[list[dict[str, Any]]]) -> dict[str, Any]:
             person: dict[str, Any] = {
                 "age": {YEAR: p["age"]},
                 "is_disabled": {YEAR: bool(p.get("disabled"))},
+                # The screener takes SSI as a reported income; PolicyEngine would impute it.
+                "takes_up_ssi_if_eligible": {YEAR: False},
+                "ny_ssp": {YEAR: 0},
             }
             for inc in p["incomes"]:
                 var = PE_INCOME[inc["type"]]
@@ -270,6 +273,13 @@ def classify_snap(i: int, o: dict[str, Any], pe: dict[str, Any], suffix: str = "
 
 def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str, Any]) -> dict:
     n = len(bodies)
+    # A household of 3+ whose benefit computes to $0 is denied (7 CFR 273.10(e)(2)(iii));
+    # PolicyEngine's is_snap_eligible is the tests alone, so eligible here means a benefit > 0.
+    for suffix in ("", "_abawd_neutral"):
+        pe["is_snap_eligible" + suffix] = [
+            float(bool(e) and s > 0)
+            for e, s in zip(pe["is_snap_eligible" + suffix], pe["snap" + suffix], strict=True)
+        ]
     snap_elig_agree = sum(
         o["snap_eligible"][i] == bool(pe["is_snap_eligible"][i]) for i in range(n)
     )
@@ -333,7 +343,19 @@ def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str,
             "pe": {k: pe[k][i] for k in ("is_snap_eligible", "snap", *SNAP_PARTS)},
         }
 
+    ctc_examples = [
+        {
+            "body": bodies[i],
+            "ours": o["ctc"][i],
+            "pe_refundable": pe["refundable_ctc"][i],
+            "pe_non_refundable": pe["non_refundable_ctc"][i],
+            "pe_ctc": pe["ctc"][i],
+        }
+        for i in range(n)
+        if abs(o["ctc"][i] - pe_ctc[i]) > 1
+    ][:10]
     return {
+        "ctc_examples": ctc_examples,
         "households": n,
         "persons": n_p,
         "snap_eligibility_agreement": snap_elig_agree / n,

@@ -33,7 +33,13 @@ def snap_amounts(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
         EXPENSE_INDEX[ExpenseType.INSURANCE_PREMIUMS],
     ]
     on_medicaid = d.pflag("benefits_medicaid") | d.pflag("benefits_medicaid_disability")
-    part_b = (d.age >= 65) & (d.social_security > 0) & ~on_medicaid
+    # ... unless the Medicare Savings Program pays it: the person's (or couple's) income, with
+    # the $20 general disregard, at or below the MSP share of the 1- or 2-person guideline.
+    couple = (d.is_head | d.is_partner) & d.to_person(d.joint)
+    couple_income = d.hsum(np.where(d.is_head | d.is_partner, d.person_income, 0.0))
+    msp_income = np.where(couple, d.to_person(couple_income), d.person_income) - 20
+    msp_limit = p.num("snap.msp_income_pct") * p.table("hhs.fpg")(np.where(couple, 2, 1)) / 12
+    part_b = (d.age >= 65) & (d.social_security > 0) & ~on_medicaid & (msp_income > msp_limit)
     premium = np.where(part_b, p.num("snap.medicare_part_b_premium"), 0.0)
     costs = d.f.expense[:, medical_cols].sum(axis=1) + premium
     own_medical = d.hsum(np.where(elderly_p, costs, 0.0))
@@ -58,7 +64,8 @@ def snap_amounts(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
     homeless_ded = np.where(
         in_shelter & (housing > 0), p.num("snap.homeless_shelter_deduction"), 0.0
     )
-    net = np.maximum(adjusted - excess - homeless_ded, 0.0)
+    # Net income in whole dollars (7 CFR 273.10(e)(1)(ii)(B): round to the nearest dollar).
+    net = np.round(np.maximum(adjusted - excess - homeless_ded, 0.0))
     max_allot = p.table("snap.max_allotment")(size)
     benefit = max_allot - np.ceil(p.num("snap.benefit_reduction_rate") * net)
     small = size <= 2
