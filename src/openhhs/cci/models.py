@@ -115,7 +115,7 @@ class ReviewItem(Base):
     match_weight: Mapped[float] = mapped_column(Float)
     match_probability: Mapped[float] = mapped_column(Float)
     breakdown: Mapped[list[Any]] = mapped_column(default=list)
-    reason: Mapped[str] = mapped_column(String(16))  # band | margin
+    reason: Mapped[str] = mapped_column(String(200))  # band, margin or batch's sentence
     origin: Mapped[str] = mapped_column(String(16))  # online | batch
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     decided_by: Mapped[str | None] = mapped_column(String(100))

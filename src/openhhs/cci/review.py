@@ -80,7 +80,10 @@ def enqueue(
         )
     )
     parts = getattr(score, "breakdown", None) or getattr(score, "parts", None) or ()
+    if not parts:  # e.g. a batch pair: explain it with the current model when we can
+        parts = _explain(session, a, b)
     breakdown = [p.as_dict() if hasattr(p, "as_dict") else dict(p) for p in parts]
+    reason, origin = str(reason)[:200], str(origin)[:16]
     if existing is not None:
         item = session.get(ReviewItem, existing)
         assert item is not None
@@ -102,6 +105,21 @@ def enqueue(
     session.add(item)
     session.flush()
     return item.id
+
+
+def _explain(session: Session, a: int, b: int) -> tuple[Any, ...]:
+    from openhhs.cci import index
+    from openhhs.cci.match import _term_frequencies
+    from openhhs.cci.model import active_model
+
+    fa, fb = index.stored_features(session, a), index.stored_features(session, b)
+    if fa is None or fb is None:
+        return ()
+    try:
+        model = active_model(session)
+    except NotFound:
+        return ()
+    return model.scorer.score(fa, fb, _term_frequencies(session, model)).parts
 
 
 def _as_pair(item: ReviewItem, eids: dict[int, str]) -> ReviewPair:

@@ -78,22 +78,11 @@ def rebuild_index(
 
 def queue_batch_review(session: Session, pairs: Iterable[tuple[int, int, float, str]]) -> int:
     """Queue batch review pairs `(source_person_id_l, _r, match_weight, reason)`; returns count."""
-    from openhhs.cci.match import _term_frequencies
-    from openhhs.cci.model import active_model
-
-    model = active_model(session)
-    tf = _term_frequencies(session, model)
     n = 0
     for left, right, weight, reason in pairs:
         if left == right:
             continue
-        fa = index.stored_features(session, int(left))
-        fb = index.stored_features(session, int(right))
-        score = (
-            model.scorer.score(fa, fb, tf)
-            if fa is not None and fb is not None
-            else Score(float(weight), probability_from_weight(float(weight)), ())
-        )
-        review.enqueue(session, int(left), int(right), score, reason=reason[:16], origin="batch")
+        score = Score(float(weight), probability_from_weight(float(weight)), ())
+        review.enqueue(session, int(left), int(right), score, reason=reason, origin="batch")
         n += 1
     return n
