@@ -153,9 +153,19 @@ def _generate(
             say(f"extract {k}")
             later.advance(world, seed, k)
     say("writing")
-    tables, links = render(world)
     _clear(out)
-    files = _write_tables(out, tables, world.ctx.as_of, world.ctx.hmis_version)
+    # Render and write one agency at a time, so only one agency's rendered rows are in memory
+    # (the diff of a later extract needs them all; it keeps them).
+    files: dict[str, dict[str, Any]] = {}
+    links: list[Row] = []
+    tables: list[Table] = []
+    for module in SOURCES:
+        rendered, module_links = module.render(world.ctx, world.sources[module.SOURCE])
+        files.update(_write_tables(out, rendered, world.ctx.as_of, world.ctx.hmis_version))
+        links += module_links
+        if previous is not None:
+            tables += rendered
+        del rendered
     links.sort(key=lambda row: (row["source"], row["record_id"]))
     truth = [
         [row["source"], row["record_id"], world.ctx.city.people[_pid(row)].pid] for row in links
