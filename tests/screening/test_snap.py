@@ -164,3 +164,13 @@ def test_utility_allowances_after_public_law_119_21() -> None:
     # before 2025-07-04 every NY household got the SUA through HEAP. FY2025: standard 204,
     # adjusted 756, SUA 1,034: excess 1634 - 378 capped at 712 -> net 44 -> 292 - ceil(13.2)
     assert snap_for([], D(2025, 6, 1)) == 292 - 14
+
+
+def test_abawd_time_limit_is_explained_not_applied() -> None:
+    snap = results(body(head(30)))["snap"]  # no income, no child: eligible, with the note
+    assert snap.status == "likely"
+    assert any("3 months in 3 years" in r for r in snap.reasons)
+    parent = results(body(head(30), person(10)))["snap"]
+    assert not any("3 months" in r for r in parent.reasons)
+    worker = results(body(head(30, incomes=[wages(1200)])))["snap"]
+    assert not any("3 months" in r for r in worker.reasons)

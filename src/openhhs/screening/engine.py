@@ -132,6 +132,7 @@ def explain(fr: FrameResult, h: int, lang: str = "en") -> list[ProgramResult]:
         reasons = [render(lang, key, branch.reason, fields)]
         if not np.isnan(amount) and status in (Status.LIKELY, Status.ELIGIBLE):
             reasons.append(render(lang, key, f"amount_{RULES[key].amount_unit}", fields))
+        reasons += [render(lang, key, note, fields) for note, mask in res.notes if mask[h]]
         eligible_people = None
         if res.person_eligible is not None:
             eligible_people = [int(i) for i in np.flatnonzero(res.person_eligible[persons])]

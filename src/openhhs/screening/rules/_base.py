@@ -51,6 +51,7 @@ class RuleResult:
     limit: F8
     amount: F8  # estimated benefit (unit in the program catalogue), NaN when none
     person_eligible: B1 | None = None  # person-level, for person programs (WIC, Medicaid...)
+    notes: list[tuple[str, B1]] = field(default_factory=list)  # extra reasons where a mask holds
 
 
 def _take(x: float | npt.ArrayLike | None, n: int, mask: B1) -> F8 | float | None:

@@ -103,7 +103,7 @@ def snap(d: Derived, p: Snapshot) -> RuleResult:
     passes_regular = a["elderly_or_disabled"] & (a["net"] <= a["net_limit"])
     zero = (a["benefit"] <= 0) & (d.size > 2)
     inputs = ("incomes", "expenses")
-    return (
+    result = (
         Decide(d.H)
         .when(categorical, L, "snap_categorical", inputs=("incomes",))
         .when(
@@ -152,6 +152,16 @@ def snap(d: Derived, p: Snapshot) -> RuleResult:
             amount=a["benefit"],
         )
     )
+    # ABAWD time limit (7 U.S.C. 2015(o), ages 18-64 since P.L. 119-21): an adult without a child
+    # under 14, not disabled or pregnant, earning less than 80 hours at the federal minimum wage
+    # a month gets SNAP for 3 months in 36 unless exempt.
+    adult = (d.age >= 18) & (d.age <= p.num("snap.abawd_max_age"))
+    exempt = d.usda_disabled | d.pflag("pregnant") | d.to_person(d.has_age(0, 13))
+    low_work = d.person_earned < p.num("snap.abawd_monthly_earnings")
+    abawd = d.hany(adult & ~exempt & low_work)
+    ok = (result.status == Status.LIKELY) | (result.status == Status.ELIGIBLE)
+    result.notes.append(("snap_abawd_note", ok & abawd))
+    return result
 
 
 def _adjunctive(d: Derived) -> np.ndarray:
