@@ -73,8 +73,13 @@ def _update(ctx: Context, rec: PersonRecord, day: int) -> None:
 
 def _close_hra_enrollments(ctx: Context, world: World, previous: int) -> None:
     for row in world.sources[hra.SOURCE].rows["enrollments"]:
-        if not row["END_DT"] and row["PGM_STATUS"] == "AC" and ctx.r.random() < 0.03:
-            row["END_DT"] = mdy(ctx.day_between(previous + 1, ctx.as_of))
+        if row["PGM_STATUS"] != "AC":
+            continue
+        if row["_end"] is not None and row["_end"] <= ctx.as_of:  # the scheduled closing came
+            row["PGM_STATUS"] = "CL"
+        elif row["_end"] is None and ctx.r.random() < 0.03:
+            row["_end"] = ctx.day_between(previous + 1, ctx.as_of)
+            row["END_DT"] = mdy(row["_end"])
             row["PGM_STATUS"] = "CL"
 
 

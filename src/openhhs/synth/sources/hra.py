@@ -85,6 +85,10 @@ def _case(ctx: Context, src: SourceData, hh: Household, members: list[Person], d
     if not members:
         return
     status = "CL" if closed else r.choices(("AC", "SU", "AP"), weights=(90, 5, 5))[0]
+    # An active case past its recertification date is scheduled to close: END_DT in the future.
+    ends = closed
+    if status == "AC" and r.random() < 0.06:
+        ends = AS_OF_1 + r.randrange(7, 75)
     case_num = ctx.ids.digits("hra.case", 10)
     borough = hh.address_at(opened).borough
     centers = data.HRA_JOB_CENTERS[borough]
@@ -137,7 +141,8 @@ def _case(ctx: Context, src: SourceData, hh: Household, members: list[Person], d
                     "PGM_CD": pgm,
                     "PGM_STATUS": pstatus,
                     "START_DT": mdy(start),
-                    "END_DT": mdy(closed),
+                    "END_DT": mdy(ends),
+                    "_end": ends,
                     "JOB_CENTER": center,
                     "WORKER_NAME": worker.name.upper(),
                     "WORKER_PHONE": worker.phone,
