@@ -21,7 +21,7 @@ from openhhs.audit import (
     verify,
 )
 from openhhs.audit.chain import GENESIS, entry_hash
-from openhhs.audit.service import entry_fields
+from openhhs.audit.service import TRIGGERS, entry_fields
 from openhhs.errors import InvalidInput
 
 
@@ -68,6 +68,31 @@ def test_untouched_log_verifies(engine: Engine) -> None:
     assert rows[0].prev_hash == GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert result.head_hash == rows[-1].hash
+    assert result.protected
+
+
+def test_dropped_or_disabled_triggers_are_reported(engine: Engine) -> None:
+    _fill(engine, 2)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Inside a transaction that is rolled back: the shared test database keeps its trigger.
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
+            assert not is_protected_on(conn)
+            conn.rollback()
+            return
+        conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+    result = verify(engine)
+    assert result.ok and not result.protected
+
+
+def is_protected_on(conn: Connection) -> bool:
+    rows = conn.execute(
+        text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
+            "AND NOT tgisinternal AND tgenabled IN ('O', 'A')"
+        )
+    )
+    return TRIGGERS["postgresql"] <= {r[0] for r in rows}
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"])

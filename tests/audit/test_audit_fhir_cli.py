@@ -103,3 +103,4 @@ def test_cli_verify_and_export(engine: Engine, runner_env: dict[str, str], tmp_p
     bad = runner.invoke(app, ["audit", "verify"], env=runner_env)
     assert bad.exit_code == 1
     assert "seq 2" in bad.output and "edited" in bad.output
+    assert ("UNPROTECTED" in bad.output) == (engine.dialect.name == "sqlite")

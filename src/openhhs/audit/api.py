@@ -47,6 +47,7 @@ def verify_chain(request: Request, principal: Overseer) -> VerifyOut:
         first_bad_seq=result.first_bad_seq,
         problem=result.problem,
         reason=result.reason,
+        protected=result.protected,
     )
 
 

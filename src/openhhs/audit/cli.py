@@ -47,9 +47,15 @@ def verify_cmd(
     if result.ok:
         console.print(f"[green]{result}[/green]")
         console.print(f"anchor for the next run: --anchor {result.head_seq}:{result.head_hash}")
-        return
-    console.print(f"[red]{result}[/red]")
-    raise typer.Exit(1)
+    else:
+        console.print(f"[red]{result}[/red]")
+    if not result.protected:
+        console.print(
+            "[red]audit log UNPROTECTED: its append-only triggers were dropped or disabled. "
+            "Restore them (docs/audit.md) and find out who removed them.[/red]"
+        )
+    if not (result.ok and result.protected):
+        raise typer.Exit(1)
 
 
 @app.command("export")

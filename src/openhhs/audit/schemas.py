@@ -16,6 +16,7 @@ class VerifyOut(BaseModel):
     first_bad_seq: int | None
     problem: str | None
     reason: str | None
+    protected: bool
 
 
 class AuditEntryOut(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, select, text
@@ -142,6 +142,9 @@ class VerifyResult:
     first_bad_seq: int | None = None
     problem: str | None = None  # edited | deleted | reordered | replaced | truncated | rewritten
     reason: str | None = None  # a sentence for the operator
+    # The append-only triggers are in place and enabled. Checked separately from the chain:
+    # an intact chain with its protection removed is an incident of its own.
+    protected: bool = True
 
     def __str__(self) -> str:
         if self.ok:
@@ -226,7 +229,43 @@ def _diagnose(
     )
 
 
+# The append-only triggers migration audit_01 creates, per backend.
+TRIGGERS = {
+    "postgresql": frozenset({"audit_log_no_update_delete", "audit_log_no_truncate"}),
+    "sqlite": frozenset({"audit_log_no_update", "audit_log_no_delete"}),
+}
+
+
+def is_protected(engine: Engine) -> bool:
+    """Whether every append-only trigger exists and is enabled."""
+    expected = TRIGGERS.get(engine.dialect.name)
+    if expected is None:
+        return False
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            rows = conn.execute(
+                text(
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
+                    "AND NOT tgisinternal AND tgenabled IN ('O', 'A')"
+                )
+            )
+        else:
+            rows = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name = 'audit_log'"
+                )
+            )
+        return expected <= {r[0] for r in rows}
+
+
 def verify(engine: Engine, anchor: tuple[int, str] | None = None) -> VerifyResult:
+    """`verify_chain` plus the check that the append-only triggers are still in place."""
+    result = verify_chain(engine, anchor)
+    return replace(result, protected=is_protected(engine))
+
+
+def verify_chain(engine: Engine, anchor: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the chain from the first entry; stop at the first edited, deleted or moved one.
 
     Catches edits (content no longer matches its hash), deletions (a gap in seq, or a
