@@ -46,7 +46,9 @@ def test_validate_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["access", "validate", str(tmp_path / "nope")]).exit_code == 2
 
 
-def test_load_withdraw_and_accounts(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_withdraw_and_accounts(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("OPENHHS_DATABASE_URL", database_url)
     r = runner.invoke(app, ["access", "load"])
     assert r.exit_code == 0 and "17 inserted" in r.output, r.output
@@ -62,6 +64,12 @@ def test_load_withdraw_and_accounts(database_url: str, monkeypatch: pytest.Monke
     assert bad.exit_code == 2 and "unknown agency" in bad.output
     svc = runner.invoke(app, ["access", "add-service", "dhs-carres", "--agency", "DHS"])
     assert svc.exit_code == 0 and "ohs_svc_" in svc.output
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(AGREEMENTS_DIR / "dsa-hra-dhs-01.yaml", one / "a.yaml")
+    r = runner.invoke(app, ["access", "load", str(one)])
+    # 17 loaded - 1 kept - 3 already withdrawn (DSA-DOC-HRA-01, DSA-DHS-HRA-01 v1 and v2) = 13
+    assert r.exit_code == 0 and "1 unchanged, 13 retired" in r.output, r.output
     engine = make_engine(database_url)
     with Session(engine) as s:
         states = {
@@ -71,5 +79,7 @@ def test_load_withdraw_and_accounts(database_url: str, monkeypatch: pytest.Monke
             )
         }
         assert states == {("DSA-DHS-HRA-01", 1): "withdrawn", ("DSA-DHS-HRA-01", 2): "withdrawn"}
+        live = s.scalars(select(AgreementRecord.id).where(AgreementRecord.state == "approved"))
+        assert list(live) == ["DSA-HRA-DHS-01"]
         assert s.scalars(select(User.username)).all() == ["ana"]
     engine.dispose()

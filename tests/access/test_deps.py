@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import jwt
 import pytest
@@ -12,7 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from test_auth import CONFIG, token
+from test_auth import AUDIENCE, CONFIG, ISSUER, JWK, _keypair, token
 
 from openhhs.access._audit import recent_events
 from openhhs.access.accounts import create_service_account, create_user
@@ -140,3 +144,21 @@ def test_session_cookie_csrf_and_roles(client: TestClient, engine: Engine) -> No
     assert client.get("/admin").status_code == 403
     client.cookies.set(SESSION_COOKIE, tok + "x")
     assert client.get("/me").status_code == 401
+
+
+def test_sso_keys_from_the_environment_follow_rotation(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [JWK]}))
+    monkeypatch.setenv("OPENHHS_SSO_ISSUER", ISSUER)
+    monkeypatch.setenv("OPENHHS_SSO_AUDIENCE", AUDIENCE)
+    monkeypatch.setenv("OPENHHS_SSO_JWKS_FILE", str(jwks))
+    app = make_app(engine)
+    del app.state.sso_config
+    with TestClient(app, base_url="https://testserver") as c:
+        assert c.get("/me", headers=bearer(token())).status_code == 200
+        _, rotated = _keypair()
+        jwks.write_text(json.dumps({"keys": [rotated]}))
+        os.utime(jwks, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+        assert c.get("/me", headers=bearer(token())).status_code == 401  # old key is gone

@@ -82,7 +82,7 @@ def load_cmd(
         specs = load_dir(directory or AGREEMENTS_DIR)
         with _session() as session:
             report = load_agreements(session, specs)
-            if report.inserted or report.updated:
+            if report.inserted or report.updated or report.retired:
                 emit(
                     session,
                     event_for(
@@ -90,7 +90,11 @@ def load_cmd(
                         "dsa:agreement:loaded",
                         "success",
                         actor="cli:access-load",
-                        details={"inserted": report.inserted, "updated": report.updated},
+                        details={
+                            "inserted": report.inserted,
+                            "updated": report.updated,
+                            "retired": report.retired,
+                        },
                     ),
                 )
             session.commit()
@@ -99,7 +103,7 @@ def load_cmd(
         return
     console.print(
         f"{len(report.inserted)} inserted, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged"
+        f"{len(report.unchanged)} unchanged, {len(report.retired)} retired (withdrawn)"
     )
 
 

@@ -9,8 +9,10 @@ unsafe requests must carry the session's CSRF token (header `X-CSRF-Token` or fo
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -48,9 +50,22 @@ def access_db(request: Request) -> Iterator[Session]:
             session.commit()
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _sso_config_for(issuer: str, audience: str, jwks_file: str, mtime_ns: int) -> SSOConfig:
+    return SSOConfig.from_jwks_file(issuer, audience, Path(jwks_file))
+
+
 def _env_sso_config() -> SSOConfig | None:
-    return SSOConfig.from_env()
+    """From OPENHHS_SSO_*; the JWKS file is re-read when it changes (key rotation)."""
+    issuer, audience = os.environ.get("OPENHHS_SSO_ISSUER"), os.environ.get("OPENHHS_SSO_AUDIENCE")
+    jwks_file = os.environ.get("OPENHHS_SSO_JWKS_FILE")
+    if not (issuer and audience and jwks_file):
+        return None
+    try:
+        mtime = Path(jwks_file).stat().st_mtime_ns
+    except OSError:
+        raise NotAuthenticated("single sign-on keys are unavailable on this server") from None
+    return _sso_config_for(issuer, audience, jwks_file, mtime)
 
 
 def sso_config(request: Request) -> SSOConfig | None:

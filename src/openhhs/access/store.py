@@ -31,12 +31,27 @@ class LoadReport:
     inserted: list[str]
     updated: list[str]
     unchanged: list[str]
+    retired: list[str]  # in the database but no longer in the repository: withdrawn
 
 
-def load_agreements(session: Session, specs: list[AgreementSpec] | None = None) -> LoadReport:
-    """Upsert agreement versions (default: the shipped YAML); the caller commits."""
+def load_agreements(
+    session: Session, specs: list[AgreementSpec] | None = None, *, retire_missing: bool = True
+) -> LoadReport:
+    """Upsert agreement versions (default: the shipped YAML); the caller commits.
+
+    A version loaded earlier whose file has since been deleted is withdrawn (`retire_missing`),
+    so removing an agreement from the repository stops the sharing it allowed.
+    """
     specs = load_dir() if specs is None else specs
-    report = LoadReport([], [], [])
+    report = LoadReport([], [], [], [])
+    if retire_missing:
+        keep = {(s.id, s.version) for s in specs}
+        for old in session.scalars(select(AgreementRecord)):
+            if (old.id, old.version) not in keep and old.state is not ApprovalState.WITHDRAWN:
+                old.state = ApprovalState.WITHDRAWN
+                old.state_changed_by = "access load: no longer in the repository"
+                old.state_changed_at = dt.datetime.now(dt.UTC)
+                report.retired.append(f"{old.id}@v{old.version}")
     for spec in specs:
         sha = spec_sha256(spec)
         row = session.get(AgreementRecord, (spec.id, spec.version))
