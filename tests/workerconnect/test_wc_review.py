@@ -77,3 +77,22 @@ def test_access_history_for_privacy_officers_only(ro_world, as_user):
     assert any(e["actor_agency"] == "HRA" and e["purpose"] == "case_management" for e in entries)
     assert all("hash" not in e for e in entries)
     assert officer.get("/api/v1/persons/EZZZZZZZZZZZZ/access-history").status_code == 404
+
+
+def test_batch_items_queued_without_a_breakdown_are_explained(world):
+    from types import SimpleNamespace
+
+    from openhhs.cci import review
+
+    with Session(world.engine) as s:
+        item = review.enqueue(
+            s,
+            world.city.records["hra_wms:H-1001"],
+            world.city.records["doc_ims:B-4001"],
+            SimpleNamespace(match_weight=-3.0, match_probability=0.11),
+            origin="batch",
+        )
+        s.commit()
+    c = world.session_client("hra.steward", "data_quality")
+    body = c.get(f"/api/v1/review/{item}").json()
+    assert body["breakdown"] and {"comparison", "weight"} <= set(body["breakdown"][0])

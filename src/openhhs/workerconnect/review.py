@@ -136,6 +136,20 @@ def queue_view(
     return {"items": items, "pending": review.pending_count(session)}
 
 
+def _breakdown(session: Session, left_id: int, right_id: int) -> list[dict[str, Any]]:
+    """The per-comparison why of a pair queued without one (batch runs queue weights only)."""
+    from openhhs.cci import active_model, index
+
+    try:
+        fa, fb = index.stored_features(session, left_id), index.stored_features(session, right_id)
+        if fa is None or fb is None:
+            return []
+        score = active_model(session).scorer.score(fa, fb)
+    except NotFound:  # no model to explain with
+        return []
+    return [p.as_dict() for p in score.parts]
+
+
 def _item(
     session: Session,
     principal: Principal,
@@ -143,6 +157,8 @@ def _item(
     d: dict[str, Any],
     request_id: str | None,
 ) -> dict[str, Any]:
+    if not d["breakdown"]:
+        d = {**d, "breakdown": _breakdown(session, d["left_id"], d["right_id"])}
     return {
         "id": d["id"],
         "match_probability": d["match_probability"],
