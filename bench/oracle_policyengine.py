@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 PERIOD_MONTH = "2026-03"
+PART_B = 202.90  # 2026 standard Medicare Part B premium
 YEAR = 2026
 WORK = Path("/tmp/openhhs-oracle")  # noqa: S108 (a scratch folder outside the repo)
 SNAP_PARTS = (
@@ -246,6 +247,7 @@ def ours(bodies: list[list[dict[str, Any]]]) -> dict[str, Any]:
         "snap_reason": [r["snap"].branches[i].reason for i in r["snap"].reason],
         "snap_gross": amounts["gross"].tolist(),
         "snap_net": amounts["net"].tolist(),
+        "snap_medical": amounts["medical"].tolist(),
         "medicaid_person": r["medicaid"].person_eligible.tolist(),  # type: ignore[union-attr]
         "wic_person": r["wic"].person_eligible.tolist(),  # type: ignore[union-attr]
         "eitc": np.nan_to_num(r["eitc"].amount).tolist(),
@@ -265,6 +267,9 @@ def classify_snap(i: int, o: dict[str, Any], pe: dict[str, Any], suffix: str = "
     if abs(o["snap_gross"][i] - pe["snap_gross_income" + suffix][i]) > 1:
         return "gross income differs"
     if abs(o["snap_net"][i] - pe["snap_net_income" + suffix][i]) > 1:
+        gap = abs(o["snap_medical"][i] - pe["snap_excess_medical_expense_deduction" + suffix][i])
+        if gap > 1 and min(gap % PART_B, PART_B - gap % PART_B) < 1.5:
+            return "Part B premium: NY Medicare Savings Program limit 186% FPL (PE: 135%)"
         return "net income differs (deductions)"
     if o["snap_eligible"][i] != bool(pe["is_snap_eligible" + suffix][i]):
         return "eligibility test differs with equal incomes"
@@ -305,6 +310,13 @@ def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str,
         ):
             key = classify_snap(i, o, pe, "_abawd_neutral")
             neutral_classes.setdefault(key, []).append(i)
+    explained = set(
+        neutral_classes.get(
+            "Part B premium: NY Medicare Savings Program limit 186% FPL (PE: 135%)", []
+        )
+    )
+    rest = [i for i in neutral_both if i not in explained]
+    rest_within1 = sum(abs(o["snap"][i] - pe["snap_abawd_neutral"][i]) <= 1 for i in rest)
     neutral_within1 = sum(
         abs(o["snap"][i] - pe["snap_abawd_neutral"][i]) <= 1 for i in neutral_both
     )
@@ -366,6 +378,7 @@ def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str,
         "snap_abawd_neutral_eligibility_agreement": neutral_agree / n,
         "snap_abawd_neutral_amount_within_1": neutral_within1 / max(len(neutral_both), 1),
         "snap_abawd_neutral_classes": {k: len(v) for k, v in neutral_classes.items()},
+        "snap_amount_within_1_excluding_msp_class": rest_within1 / max(len(rest), 1),
         "snap_abawd_neutral_examples": {
             k: [example(i) for i in v[:3]] for k, v in neutral_classes.items()
         },

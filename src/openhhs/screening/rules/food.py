@@ -90,6 +90,7 @@ def snap_amounts(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
         "max_allotment": max_allot,
         "excess_shelter": excess,
         "adjusted": adjusted,
+        "medical": medical,
     }
 
 
