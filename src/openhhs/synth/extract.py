@@ -12,7 +12,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from openhhs.synth.corrupt import corrected
-from openhhs.synth.population import AS_OF_1, EXTRACT_STEP_DAYS, FastRandom
+from openhhs.synth.population import (
+    AS_OF_1,
+    CHILD,
+    EXTRACT_STEP_DAYS,
+    FastRandom,
+    Names,
+    Person,
+)
 from openhhs.synth.sources import dhs, doc, dohmh, hra
 from openhhs.synth.sources.base import Context, PersonRecord, Table, mdy
 
@@ -42,6 +49,7 @@ def advance(world: World, seed: int, k: int) -> None:
                 rec.extra["deleted_day"] = day
             elif u < DELETE_RATE + UPDATE_RATE:
                 _update(ctx, rec, day)
+    _births(ctx, world, previous)
     _close_hra_enrollments(ctx, world, previous)
     _new_bookings(ctx, world, previous)
     _new_shelter_stays(ctx, world, previous)
@@ -69,6 +77,42 @@ def _update(ctx: Context, rec: PersonRecord, day: int) -> None:
         rec.view = replace(v, phone=phone)
     rec.day = day
     rec.extra["updated"] = day
+
+
+def _births(ctx: Context, world: World, previous: int) -> None:
+    """Babies born since the last extract, added to their family's open HRA case."""
+    src = world.sources[hra.SOURCE]
+    on_case: dict[str, int] = {}
+    for rec in src.records:
+        on_case[rec.extra["case"]] = on_case.get(rec.extra["case"], 0) + 1
+    names = Names()
+    for case in src.rows["cases"]:
+        if case["_status"] != "AC" or case["_ends"] is not None or ctx.r.random() >= 0.02:
+            continue
+        hh = ctx.city.households[case["_hh"]]
+        mothers = [
+            p for p in (ctx.city.people[m] for m in hh.members)
+            if p.sex == "F" and 18 <= p.age_at(ctx.as_of) <= 42 and p.role != CHILD
+        ]  # fmt: skip
+        if not mothers:
+            continue
+        mother = mothers[0]
+        dob = ctx.day_between(previous - 40, ctx.as_of - 45)
+        sex = ctx.r.choice("FM")
+        first = names.given(ctx.r, hh.group, sex)
+        baby = Person(
+            id=len(ctx.city.people), household=hh.id, role=CHILD, sex=sex, dob=dob,
+            group=hh.group, first=first, middle=names.middle_for(ctx.r, hh.group, sex, first),
+            last=ctx.city.people[hh.members[0]].last, phone=mother.phone, races=mother.races,
+            detail=mother.detail,
+        )  # fmt: skip
+        ctx.city.people.append(baby)
+        hh.members.append(baby.id)
+        line = on_case.get(case["CASE_NUM"], 0) + 1
+        on_case[case["CASE_NUM"]] = line
+        start = ctx.day_between(dob + 20, dob + 45)
+        hra.add_member(ctx, src, case, baby, line, "03", start, start)
+        case["HH_SIZE"] = str(int(case["HH_SIZE"]) + 1)
 
 
 def _close_hra_enrollments(ctx: Context, world: World, previous: int) -> None:

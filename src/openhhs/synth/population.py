@@ -140,7 +140,7 @@ def _weighted(items: tuple[str, ...], s: float = 0.9) -> tuple[tuple[str, ...], 
     return items, list(np.cumsum(data.zipf_weights(len(items), s)))
 
 
-class _Names:
+class Names:
     """Cumulative-weight tables so `random.choices` draws realistic name frequencies."""
 
     def __init__(self) -> None:
@@ -228,7 +228,7 @@ def build_city(people: int, seed: int) -> City:
     """Draw households until `people` persons exist, then plant the hard non-matches."""
     r = FastRandom(seed)
     rng = np.random.default_rng([seed, 1])
-    names = _Names()
+    names = Names()
     persons: list[Person] = []
     households: list[Household] = []
     hard: list[tuple[int, int, str]] = []
@@ -304,7 +304,7 @@ def build_city(people: int, seed: int) -> City:
 
 def _members(
     r: random.Random,
-    names: _Names,
+    names: Names,
     add: Callable[[int, str, str, float, str, str], Person],
     hard: list[tuple[int, int, str]],
     hid: int,
@@ -389,7 +389,7 @@ def _members(
     return members
 
 
-def _marry(r: random.Random, names: _Names, head: Person, spouse: Person, group: str) -> None:
+def _marry(r: random.Random, names: Names, head: Person, spouse: Person, group: str) -> None:
     """The wife often takes the husband's name; the marriage day decides which records show it."""
     wife, husband = (spouse, head) if spouse.sex == "F" else (head, spouse)
     if wife.sex != "F" or husband.sex != "M":
@@ -426,7 +426,7 @@ def _maybe_junior(
 
 
 def _same_name_same_birthday(
-    r: random.Random, persons: list[Person], households: list[Household], names: _Names
+    r: random.Random, persons: list[Person], households: list[Household], names: Names
 ) -> list[tuple[int, int, str]]:
     """Unrelated adults living alone who share a common name and a birthday.
 

@@ -112,55 +112,73 @@ def _case(ctx: Context, src: SourceData, hh: Household, members: list[Person], d
     programs = [p for p, rate in (("SNAP", 0.9), ("MA", 0.85), ("CA", 0.3)) if r.random() < rate]
     if dup or not programs:
         programs = ["MA"]
-    worker = ctx.worker(SOURCE, center, "hra.nyc.gov")
+    case = src.rows["cases"][-1]
+    case.update(_programs=programs, _status=status, _ends=ends, _closed=closed, _opened=opened,
+                _worker=ctx.worker(SOURCE, center, "hra.nyc.gov"), _hh=hh.id)  # fmt: skip
     for line, person in enumerate(sorted(members, key=lambda m: m.role != HEAD), start=1):
         start = max(opened, person.dob + r.randrange(20, 60))
         seen = start
         if r.random() < 0.4:  # recertified later: name and address as of the update
             seen = ctx.day_between(start, closed or AS_OF_1)
-        view = ctx.view(person, seen, PROFILE)
-        rel = "01" if line == 1 else REL.get(person.role, "03" if person.role else "07")
-        if dup:
-            rel = "01"
-        rec = PersonRecord(
-            SOURCE,
-            ctx.ids.new("hra.cin", _cin),
-            person.id,
-            seen,
-            view,
-            {"case": case_num, "line": f"{line:02d}", "rel": rel},
+        rel = "01" if line == 1 or dup else REL.get(person.role, "03" if person.role else "07")
+        add_member(ctx, src, case, person, line, rel, start, seen)
+
+
+def add_member(
+    ctx: Context,
+    src: SourceData,
+    case: Row,
+    person: Person,
+    line: int,
+    rel: str,
+    start: int,
+    seen: int,
+) -> PersonRecord:
+    """Put a person on a case: their record, one enrollment per program, their incomes."""
+    r = ctx.r
+    hh = ctx.household(person)
+    rec = PersonRecord(
+        SOURCE,
+        ctx.ids.new("hra.cin", _cin),
+        person.id,
+        seen,
+        ctx.view(person, seen, PROFILE),
+        {"case": case["CASE_NUM"], "line": f"{line:02d}", "rel": rel},
+    )
+    src.records.append(rec)
+    worker = case["_worker"]
+    for pgm in case["_programs"]:
+        pstatus = case["_status"] if r.random() < 0.95 else "DN"
+        src.rows["enrollments"].append(
+            {
+                "ENRL_ID": ctx.ids.digits("hra.enrl", 9),
+                "CIN": rec.key,
+                "CASE_NUM": case["CASE_NUM"],
+                "PGM_CD": pgm,
+                "PGM_STATUS": pstatus,
+                "START_DT": mdy(start),
+                "END_DT": mdy(case["_ends"]),
+                "_end": case["_ends"],
+                "JOB_CENTER": case["JOB_CENTER"],
+                "WORKER_NAME": worker.name.upper(),
+                "WORKER_PHONE": worker.phone,
+                "WORKER_EMAIL": worker.email,
+            }
         )
-        src.records.append(rec)
-        for pgm in programs:
-            pstatus = status if r.random() < 0.95 else "DN"
-            src.rows["enrollments"].append(
-                {
-                    "ENRL_ID": ctx.ids.digits("hra.enrl", 9),
-                    "CIN": rec.key,
-                    "CASE_NUM": case_num,
-                    "PGM_CD": pgm,
-                    "PGM_STATUS": pstatus,
-                    "START_DT": mdy(start),
-                    "END_DT": mdy(ends),
-                    "_end": ends,
-                    "JOB_CENTER": center,
-                    "WORKER_NAME": worker.name.upper(),
-                    "WORKER_PHONE": worker.phone,
-                    "WORKER_EMAIL": worker.email,
-                }
-            )
-        for code, amount, freq in _incomes(ctx, person, hh, "CA" in programs and line == 1):
-            src.rows["income"].append(
-                {
-                    "INC_ID": ctx.ids.digits("hra.inc", 9),
-                    "CIN": rec.key,
-                    "CASE_NUM": case_num,
-                    "INC_TYPE_CD": code,
-                    "GROSS_AMT": f"{amount:.2f}",
-                    "FREQ_CD": freq,
-                    "EFF_DT": mdy(ctx.day_between(start, AS_OF_1)),
-                }
-            )
+    head_on_ca = "CA" in case["_programs"] and line == 1
+    for code, amount, freq in _incomes(ctx, person, hh, head_on_ca):
+        src.rows["income"].append(
+            {
+                "INC_ID": ctx.ids.digits("hra.inc", 9),
+                "CIN": rec.key,
+                "CASE_NUM": case["CASE_NUM"],
+                "INC_TYPE_CD": code,
+                "GROSS_AMT": f"{amount:.2f}",
+                "FREQ_CD": freq,
+                "EFF_DT": mdy(ctx.day_between(start, max(start, ctx.as_of))),
+            }
+        )
+    return rec
 
 
 def _housing(ctx: Context, hh: Household, size: int) -> tuple[str, float, str]:
