@@ -225,3 +225,25 @@ def test_golden_fields_follow_their_provenance(
     assert is_redacted(out["person"]["ssn_last4"])  # only DOHMH supplied it; nothing shares it
     assert out["person"]["phone"] == "+12125550199"  # HRA's own record supplied it too
     assert "_sources" not in out["person"]
+
+
+@pytest.mark.parametrize(
+    ("action", "outcome", "expected"),
+    [
+        ("person:read", "success", "read"),
+        ("person:search", "success", "read"),
+        ("person:read_sensitive", "denied", "deny"),
+        ("person:export", "success", "export"),
+        ("person:export", "denied", "deny"),
+        ("auth:login", "failure", "login"),
+        ("purpose:denied", "denied", "deny"),
+        ("consent:withdrawn", "success", "write"),
+        ("dsa:agreement:withdrawn", "success", "admin"),
+    ],
+)
+def test_event_names_map_onto_audit_actions(action: str, outcome: str, expected: str) -> None:
+    from openhhs.access._audit import AccessEvent, audit_action
+
+    assert audit_action(AccessEvent(action=action, outcome=outcome, actor="a", agency=None)) == (
+        expected
+    )

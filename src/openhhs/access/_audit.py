@@ -69,7 +69,13 @@ def _current_request_id() -> str | None:
 
 
 def audit_action(event: AccessEvent) -> str:
-    action = _AUDIT_ACTIONS.get(event.action, "admin")
+    action = _AUDIT_ACTIONS.get(event.action)
+    if action is None:
+        # any person-level view (person:search, person:read_sensitive...) is a read or an export
+        if event.action.startswith("person:"):
+            action = "export" if "export" in event.action else "read"
+        else:
+            action = "admin"
     if event.outcome == "denied" and action in ("read", "export"):
         return "deny"
     return action
