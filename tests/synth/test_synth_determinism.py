@@ -102,3 +102,11 @@ def test_loading_an_incomplete_city_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text('{"generator": "openhhs.synth/1", "status": "writing"}')
     with pytest.raises(InvalidInput, match="incomplete"):
         Manifest.load(tmp_path)
+
+
+@pytest.mark.parametrize("people", [1, 5, 17])
+def test_tiny_cities_still_write_every_file(tmp_path: Path, people: int) -> None:
+    manifest = generate(people=people, seed=people, out=tmp_path, extract=2)
+    assert (tmp_path / "dhs" / "hmis_export.zip").exists()
+    assert all((tmp_path / rel).exists() for rel in manifest.files)
+    assert (tmp_path / "changes.csv").read_text().startswith("source,file,record_id,change")
