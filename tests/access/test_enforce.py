@@ -247,3 +247,16 @@ def test_event_names_map_onto_audit_actions(action: str, outcome: str, expected:
     assert audit_action(AccessEvent(action=action, outcome=outcome, actor="a", agency=None)) == (
         expected
     )
+
+
+def test_enforce_many_audits_each_person_in_one_transaction(
+    session: Session, city: dict[str, list[int]]
+) -> None:
+    from openhhs.access import enforce_many
+
+    page = [(pid, {"person": {"name": pid}}) for pid in ("E-ALICE", "E-BOB", "E-CARL")]
+    results = enforce_many(HRA_WORKER, "case_management", page, session=session)
+    assert results[0].payload["person"]["name"] == "E-ALICE"  # own agency
+    assert is_redacted(results[1].payload["person"]["name"])  # DOHMH-only client
+    for pid in ("E-ALICE", "E-BOB", "E-CARL"):
+        assert person_history(session, pid), pid

@@ -5,7 +5,7 @@ Public face; everything else in this package may change. See docs/access.md.
 
 from openhhs.access.agreement import AgreementSpec, ApprovalState, load_dir, parse_agreement
 from openhhs.access.consent import give_consent, withdraw_consent
-from openhhs.access.enforce import Enforced, enforce, is_redacted, redacted
+from openhhs.access.enforce import Enforced, enforce, enforce_many, is_redacted, redacted
 from openhhs.access.pdp import (
     OWN_AGENCY,
     Decision,
@@ -40,6 +40,7 @@ __all__ = [
     "allowed_purposes",
     "decide",
     "enforce",
+    "enforce_many",
     "evaluate",
     "give_consent",
     "is_redacted",

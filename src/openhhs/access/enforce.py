@@ -30,7 +30,7 @@ it may share it with the caller (without provenance, any agency holding a record
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,3 +376,39 @@ def _audit(
                 request_id=request_id,
             ),
         )
+
+
+def enforce_many(
+    principal: Principal,
+    purpose: str,
+    items: Iterable[tuple[str, Mapping[str, Any]]],
+    *,
+    session: Session,
+    at: dt.datetime | None = None,
+    request_id: str | None = None,
+    action: str = "person:search",
+) -> list[Enforced]:
+    """`enforce` for a page of results (search, caseload): one policy read and one commit.
+
+    Each person still gets their own audit entries (who looked at whom), written in one
+    transaction instead of one per result.
+    """
+    at = at or dt.datetime.now(dt.UTC)
+    policy = current_policy(session)
+    out = [
+        enforce(
+            principal,
+            purpose,
+            person_id,
+            payload,
+            session=session,
+            at=at,
+            request_id=request_id,
+            action=action,
+            policy=policy,
+            commit=False,
+        )
+        for person_id, payload in items
+    ]
+    session.commit()
+    return out
