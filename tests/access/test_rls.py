@@ -85,6 +85,10 @@ def test_a_query_that_forgets_the_agency_filter_sees_only_the_acting_agency(
             # DSA-DOHMH-DSS-01 names DHS (fields are still filtered by enforce)
             assert seen == {"DHS", "DOC", "DOHMH", "HRA"}
             s.rollback()
+            # the consent history is append-only for the app role
+            with pytest.raises(DBAPIError, match="permission denied"):
+                s.execute(text("update access_consent set notes = 'x'"))
+            s.rollback()
     finally:
         app.dispose()
 

@@ -75,6 +75,14 @@ def upgrade() -> None:
     op.execute(
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {APP_ROLE}"
     )
+    # Append-only history: the app may add consent rows, never change or remove them (the
+    # trigger of access_01 refuses too; this refuses before it is reached). Same for the audit
+    # log when its migration ran first; its own migration guards it otherwise.
+    op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON access_consent FROM {APP_ROLE}")
+    op.execute(
+        "DO $$ BEGIN IF to_regclass('audit_log') IS NOT NULL THEN "
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {APP_ROLE}; END IF; END $$"
+    )
     for table in OWNED:
         _policy(table, f"agency_id = ANY ({ACTING})")
     for table in PERSON_PARTS:
