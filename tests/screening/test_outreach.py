@@ -24,7 +24,13 @@ from openhhs.model.codes import (
 )
 from openhhs.model.household import Expense, Household, HouseholdMember, Income
 from openhhs.model.program import Enrollment, Program
-from openhhs.screening.outreach import find, load_population, population_from_frames, suppress
+from openhhs.screening.outreach import (
+    canonical_borough,
+    find,
+    load_population,
+    population_from_frames,
+    suppress,
+)
 
 AS_OF = dt.date(2026, 3, 1)
 SYS = "hra_wms"
@@ -186,3 +192,15 @@ def test_population_from_frames_takes_first_member_as_head_when_none_recorded() 
     wic = next(t for t in report.targets if t.target.key == "wic")
     assert wic.person_ids == [11]
     assert not pop.frame.housing_known[0]
+
+
+def test_borough_spellings() -> None:
+    got = canonical_borough(pd.Series(["BROOKLYN", "kings", " Staten Island", "3", None, "Mars"]))
+    assert got.tolist() == [
+        "Brooklyn",
+        "Brooklyn",
+        "Staten Island",
+        "Brooklyn",
+        "Unknown",
+        "Unknown",
+    ]

@@ -42,6 +42,37 @@ from openhhs.screening.rules._base import Status
 
 SMALL_CELL_MAX = 10
 BOROUGHS = ("Bronx", "Brooklyn", "Manhattan", "Queens", "Staten Island")
+# Spellings agencies use for boroughs (names, counties, DCP codes) -> the canonical name.
+BOROUGH_ALIASES = {
+    **{b.upper(): b for b in BOROUGHS},
+    "THE BRONX": "Bronx",
+    "BX": "Bronx",
+    "2": "Bronx",
+    "BRONX COUNTY": "Bronx",
+    "KINGS": "Brooklyn",
+    "BK": "Brooklyn",
+    "3": "Brooklyn",
+    "KINGS COUNTY": "Brooklyn",
+    "NEW YORK": "Manhattan",
+    "MN": "Manhattan",
+    "1": "Manhattan",
+    "NEW YORK COUNTY": "Manhattan",
+    "QN": "Queens",
+    "4": "Queens",
+    "QUEENS COUNTY": "Queens",
+    "RICHMOND": "Staten Island",
+    "SI": "Staten Island",
+    "5": "Staten Island",
+    "RICHMOND COUNTY": "Staten Island",
+}
+
+
+def canonical_borough(values: pd.Series) -> pd.Series:
+    """Canonical borough names; anything else is "Unknown"."""
+    upper = values.fillna("").astype(str).str.strip().str.upper()
+    return upper.map(BOROUGH_ALIASES).fillna("Unknown")
+
+
 SNAP, MEDICAID, CASH = "HRA.SNAP", "HRA.MA", "HRA.CA"
 LIVING_FLAG = {
     Living.RENTING: "living_renting",
@@ -396,7 +427,7 @@ def find(pop: Population, as_of: dt.date, targets: Iterable[Target] = TARGETS) -
         else:
             chosen = d.is_head & (hh_ok & ~hh_enrolled)[f.hh]
         idx = np.flatnonzero(chosen)
-        boroughs = pd.Series(pop.borough[idx]).replace("", "Unknown")
+        boroughs = canonical_borough(pd.Series(pop.borough[idx], dtype=object))
         counts = {b: int((boroughs == b).sum()) for b in (*BOROUGHS, "Unknown")}
         report.targets.append(
             TargetResult(
