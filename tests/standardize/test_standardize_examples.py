@@ -337,3 +337,18 @@ def test_a_10mb_field_is_cut_not_chewed() -> None:
     for fn in (parse_full_name, enrich_zip, map_sex, map_gender_identity, map_race, map_language):
         fn(big)
     assert time.perf_counter() - start < 10  # seconds before the input cap; now well under one
+
+
+def test_spd15_down_maps_to_us_core_and_hmis() -> None:
+    from openhhs.standardize import HMIS_RACE_CODES, us_core_race_ethnicity
+
+    core = us_core_race_ethnicity(map_race("Lebanese; Black"))
+    assert [c["code"] for c in core["race"]["ombCategory"]] == ["2054-5", "2106-3"]  # MENA->White
+    assert "LEBANESE" in core["race"]["text"]
+    assert core["ethnicity"]["ombCategory"][0]["code"] == "2186-5"
+    hispanic = us_core_race_ethnicity(map_race("Dominican"))
+    assert hispanic["ethnicity"]["ombCategory"][0]["code"] == "2135-2"
+    assert "ombCategory" not in hispanic["race"]
+    assert us_core_race_ethnicity(map_race("Martian"))["ethnicity"] == {"text": "Unknown"}
+    assert us_core_race_ethnicity(map_race("9"))["race"] == {"text": "Asked but declined"}
+    assert HMIS_RACE_CODES[Race.MENA] == 7 and HMIS_RACE_CODES[Race.HISPANIC] == 6

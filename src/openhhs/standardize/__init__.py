@@ -6,6 +6,7 @@ frozen dataclass. Ingest stores the values and flags; linkage compares the value
 
 from openhhs.standardize.address import StdAddress, standardize_address, standardize_zip
 from openhhs.standardize.codes import (
+    HMIS_RACE_CODES,
     CodeResult,
     GenderResult,
     RaceResult,
@@ -13,6 +14,7 @@ from openhhs.standardize.codes import (
     map_language,
     map_race,
     map_sex,
+    us_core_race_ethnicity,
 )
 from openhhs.standardize.dates import StdDate, standardize_date
 from openhhs.standardize.geo import ZipInfo, enrich_zip
@@ -27,6 +29,7 @@ from openhhs.standardize.phone import StdPhone, standardize_phone
 from openhhs.standardize.ssn import StdSSN, standardize_ssn
 
 __all__ = [
+    "HMIS_RACE_CODES",
     "CodeResult",
     "FullName",
     "GenderResult",
@@ -50,4 +53,5 @@ __all__ = [
     "standardize_phone",
     "standardize_ssn",
     "standardize_zip",
+    "us_core_race_ethnicity",
 ]

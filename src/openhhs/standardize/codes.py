@@ -539,3 +539,55 @@ def map_language(raw: Any) -> CodeResult:
         if word in LANGUAGES:
             return CodeResult(LANGUAGES[word], None, ("partial_match",))
     return CodeResult(None, None, ("unmapped",))
+
+
+# ---- down-mapping SPD-15 (2024) to older code lists -------------------------------------
+
+HMIS_RACE_CODES: dict[Race, int] = {race: int(code) for code, race in RACE_SCHEMES["hmis"].items()}
+
+# CDC Race & Ethnicity code set (urn:oid:2.16.840.1.113883.6.238), the OMB 1997 categories US Core
+# `ombCategory` allows. 1997 OMB had no MENA category: MENA people were counted as White.
+CDC_REC = "urn:oid:2.16.840.1.113883.6.238"
+_OMB1997_RACE: dict[Race, tuple[str, str]] = {
+    Race.AIAN: ("1002-5", "American Indian or Alaska Native"),
+    Race.ASIAN: ("2028-9", "Asian"),
+    Race.BLACK: ("2054-5", "Black or African American"),
+    Race.NHPI: ("2076-8", "Native Hawaiian or Other Pacific Islander"),
+    Race.WHITE: ("2106-3", "White"),
+    Race.MENA: ("2106-3", "White"),
+}
+_HISPANIC = ("2135-2", "Hispanic or Latino")
+_NOT_HISPANIC_CODE = ("2186-5", "Not Hispanic or Latino")
+
+
+def us_core_race_ethnicity(result: RaceResult) -> dict[str, Any]:
+    """The US Core race and ethnicity extensions' content for one SPD-15 answer.
+
+    Returns {"race": {"ombCategory": [...], "text": ...}, "ethnicity": {...}} with CDC REC
+    codings; MENA becomes White under the 1997 categories and keeps its name in `text`, so the
+    down-mapping loses no information a reader needs. Missing answers give UNK/ASKU text only.
+    """
+
+    def coding(pair: tuple[str, str]) -> dict[str, str]:
+        return {"system": CDC_REC, "code": pair[0], "display": pair[1]}
+
+    names = [c.value for c in result.categories] + [d for _, d in result.details]
+    if result.missing is not None:
+        text = {"dont_know": "Unknown", "refused": "Asked but declined"}.get(
+            result.missing.value, "Not collected"
+        )
+        return {"race": {"text": text}, "ethnicity": {"text": text}}
+    if not result.categories:  # nothing selected (or only a write-in): unknown, not "not Hispanic"
+        text = result.write_in or "Unknown"
+        return {"race": {"text": text}, "ethnicity": {"text": "Unknown"}}
+    races = [r for r in result.categories if r is not Race.HISPANIC]
+    omb = list(dict.fromkeys(_OMB1997_RACE[r] for r in races))
+    race: dict[str, Any] = {"ombCategory": [coding(p) for p in omb], "text": ", ".join(names)}
+    hispanic = Race.HISPANIC in result.categories
+    ethnicity = {
+        "ombCategory": [coding(_HISPANIC if hispanic else _NOT_HISPANIC_CODE)],
+        "text": "Hispanic or Latino" if hispanic else "Not Hispanic or Latino",
+    }
+    if not races:
+        race = {"text": ", ".join(names) or "Unknown"}
+    return {"race": race, "ethnicity": ethnicity}
