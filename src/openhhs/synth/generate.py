@@ -128,11 +128,13 @@ def generate(
         raise InvalidInput(f"extract must be between 1 and 40, got {extract}")
     if hmis_version not in (2024, 2026):
         raise InvalidInput(f"hmis_version must be 2024 or 2026, got {hmis_version}")
+    out = Path(out)
+    _preflight(out)  # fail before minutes of work, not after
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: the collector only costs time here
     try:
         say = progress or (lambda _msg: None)
-        return _generate(people, seed, Path(out), extract, str(hmis_version), say)
+        return _generate(people, seed, out, extract, str(hmis_version), say)
     finally:
         if collecting:
             gc.enable()
@@ -167,23 +169,9 @@ def _generate(
             tables += rendered
         del rendered
     links.sort(key=lambda row: (row["source"], row["record_id"]))
-    truth = [
-        [row["source"], row["record_id"], world.ctx.city.people[_pid(row)].pid] for row in links
-    ]
-    (out / "ground_truth.csv").write_bytes(
-        writer.csv_bytes(("source", "record_id", "person_id"), truth)
-    )
-    (out / "link_file.csv").write_bytes(
-        writer.csv_bytes(LINK_COLUMNS, [[row[c] for c in LINK_COLUMNS] for row in links])
-    )
     city = world.ctx.city
     pairs = sorted((city.people[a].pid, city.people[b].pid, kind) for a, b, kind in city.hard_pairs)
-    (out / "hard_pairs.csv").write_bytes(
-        writer.csv_bytes(("person_id_a", "person_id_b", "kind"), pairs)
-    )
-    files["ground_truth.csv"] = {"source": "", "format": "csv", "rows": len(truth)}
-    files["link_file.csv"] = {"source": "", "format": "csv", "rows": len(links)}
-    files["hard_pairs.csv"] = {"source": "", "format": "csv", "rows": len(pairs)}
+    files.update(_write_truth(out, city, links, pairs))
     if previous is not None:
         from openhhs.synth import extract as later
 
@@ -211,8 +199,27 @@ def _generate(
     return manifest
 
 
-def _pid(row: Row) -> int:
-    return int(row["_person"])
+def _write_truth(
+    out: Path, city: City, links: list[Row], pairs: list[tuple[str, str, str]]
+) -> dict[str, dict[str, Any]]:
+    """ground_truth.csv, link_file.csv and hard_pairs.csv."""
+    truth = [
+        [row["source"], row["record_id"], city.people[int(row["_person"])].pid] for row in links
+    ]
+    (out / "ground_truth.csv").write_bytes(
+        writer.csv_bytes(("source", "record_id", "person_id"), truth)
+    )
+    (out / "link_file.csv").write_bytes(
+        writer.csv_bytes(LINK_COLUMNS, [[row[c] for c in LINK_COLUMNS] for row in links])
+    )
+    (out / "hard_pairs.csv").write_bytes(
+        writer.csv_bytes(("person_id_a", "person_id_b", "kind"), pairs)
+    )
+    return {
+        "ground_truth.csv": {"source": "", "format": "csv", "rows": len(truth)},
+        "link_file.csv": {"source": "", "format": "csv", "rows": len(links)},
+        "hard_pairs.csv": {"source": "", "format": "csv", "rows": len(pairs)},
+    }
 
 
 def _write_tables(
@@ -246,21 +253,29 @@ def _write_tables(
     return files
 
 
+def _preflight(out: Path) -> None:
+    """Refuse a target that is a file, or that holds agency folders synth did not write."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"{out} exists and is not a folder")
+    if not out.is_dir() or _is_synth_output(out):
+        return
+    for module in SOURCES:
+        folder = out / module.SOURCE.lower()
+        if folder.is_dir() and any(folder.iterdir()):
+            raise InvalidInput(
+                f"{out} already has agency folders that synth did not write; choose an empty folder"
+            )
+
+
 def _clear(out: Path) -> None:
     """Remove what an earlier synth run wrote here (only our files), so nothing stale survives.
 
     Agency folders are only deleted when a synth manifest says we made them; a folder that merely
     happens to be called `doc/` or `hra/` is never touched: the run is refused instead.
     """
-    if out.exists() and not out.is_dir():
-        raise InvalidInput(f"{out} exists and is not a folder")
+    _preflight(out)
     out.mkdir(parents=True, exist_ok=True)
-    ours = _is_synth_output(out)
     folders = [out / module.SOURCE.lower() for module in SOURCES]
-    if not ours and any(f.exists() and any(f.iterdir()) for f in folders if f.is_dir()):
-        raise InvalidInput(
-            f"{out} already has agency folders that synth did not write; choose an empty folder"
-        )
     for name in ("ground_truth.csv", "link_file.csv", "hard_pairs.csv", "changes.csv"):
         (out / name).unlink(missing_ok=True)
     for folder in folders:
