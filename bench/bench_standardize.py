@@ -103,7 +103,8 @@ def main(n: int = 100_000) -> None:
         + f"\n\nWhole run: {elapsed:.1f} s for {n:,} synthetic records (one process, address "
         "memo cleared first; real extracts repeat household addresses and run faster). "
         f"Load average (1, 5, 15 min) at the end: {load} on 2 cores shared by 8 engineers, "
-        "so treat the figures as lower bounds; on an idle machine the same run gave about "
+        "so treat the figures as lower bounds; earlier, under lighter load, the same run gave "
+        "about "
         "5,000 records/s (address parsing two thirds of the time)."
     )
     write_section("standardize", "Standardization throughput", "python -m bench standardize", body)
