@@ -66,3 +66,24 @@ def test_consent_is_recorded_only_by_someone_serving_the_person(api: TestClient)
     assert api.post(url, json={"method": "verbal"}, headers=hra).status_code == 409
     assert api.post("/api/v1/access/consents/999999/withdraw", json={"method": "verbal"},
                     headers=hra).status_code == 404  # fmt: skip
+
+
+def test_injection_and_oversized_consent_inputs_are_clean_4xx(api: TestClient) -> None:
+    hra = bearer(token())
+    base = {"person_id": "E-ALICE", "recipients": ["HRA"], "purposes": ["case_management"],
+            "categories": ["mental_health"], "method": "written"}  # fmt: skip
+    cases = [
+        {**base, "person_id": "E" * 65},
+        {**base, "person_id": "E-ALICE' OR '1'='1"},  # unknown person: no active case -> 403
+        {**base, "recipients": ["HRA'; DROP TABLE access_consent; --"]},
+        {**base, "purposes": ["x" * 10_000]},
+        {**base, "method": "telepathy"},
+        {**base, "notes": "n" * 2001},
+        {**base, "elements": ["person.*", "../../etc/passwd"]},
+        {**base, "categories": [], "elements": [], "documents": []},
+        {**base, "expires_at": "2000-01-01T00:00:00Z"},
+    ]
+    for body in cases:
+        r = api.post("/api/v1/access/consents", json=body, headers=hra)
+        assert r.status_code in (403, 422), (body, r.status_code, r.text)
+    assert api.post("/api/v1/access/consents", content=b"{not json", headers=hra).status_code == 422
