@@ -204,3 +204,40 @@ def test_borough_spellings() -> None:
         "Unknown",
         "Unknown",
     ]
+
+
+def test_outreach_list_only_through_the_access_layer(engine: Engine, monkeypatch) -> None:
+    """A DFTA caseworker gets contact details under DSA-HRA-DFTA-OUT-01; DOC gets nothing."""
+    import openhhs.cci.registry as registry
+    from openhhs.access.persons import set_person_resolver
+    from openhhs.access.principal import Principal, PrincipalKind
+    from openhhs.access.vocab import Role
+    from openhhs.screening.outreach import outreach_list
+
+    _city(engine)
+    report = find(load_population(engine, AS_OF), AS_OF)
+    with Session(engine) as s:
+        ids = {p.id: f"E-{p.source_id}" for p in s.query(SourcePerson)}
+        back = {v: [k] for k, v in ids.items()}
+        monkeypatch.setattr(registry, "enterprise_id_of", lambda _s, spid: ids.get(spid))
+        set_person_resolver(lambda _s, eid: back.get(eid, []))
+        try:
+            dfta = Principal(
+                id="user:7",
+                kind=PrincipalKind.USER,
+                agency="DFTA",
+                roles=frozenset({Role("caseworker")}),
+            )
+            doc = Principal(
+                id="user:8",
+                kind=PrincipalKind.USER,
+                agency="DOC",
+                roles=frozenset({Role("caseworker")}),
+            )
+            allowed = outreach_list(s, dfta, report, "fair_fares")
+            denied = outreach_list(s, doc, report, "fair_fares")
+        finally:
+            set_person_resolver(None)
+    assert [row["person_id"] for row in allowed] == ["E-mom"]
+    assert allowed[0]["name"] == "MOM" and allowed[0]["program"] == "fair_fares"
+    assert denied == []
