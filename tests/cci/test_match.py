@@ -190,3 +190,26 @@ def test_blocking_keys_are_hashed_and_selective() -> None:
     swapped = features_of({**MARIA, "first_name": "GONZALEZ", "last_name": "MARIA"})
     assert set(index.blocking_keys(swapped)) & set(keys)  # swapped names still meet
     assert index.blocking_keys(features_of({})) == []
+
+
+def test_empty_and_name_only_records_never_join_anyone(
+    session: Session, add_person: PersonFactory, toy_model: ActiveModel
+) -> None:
+    outs = [upsert(session, add_person().id) for _ in range(2)]
+    outs += [upsert(session, add_person(first_name="JOHN", last_name="SMITH").id) for _ in range(2)]
+    outs += [upsert(session, add_person(first_name="JOHN", dob="1900-01-01").id) for _ in range(2)]
+    assert all(o.decision == "new" for o in outs)
+    assert len({o.enterprise_id for o in outs}) == len(outs)
+
+
+def test_non_latin_names_link_and_score_like_latin_ones(
+    session: Session, add_person: PersonFactory, toy_model: ActiveModel
+) -> None:
+    base = {"first_name": "李小龍", "last_name": "李", "dob": "1980-11-27", "ssn": "212459876"}
+    a = upsert(session, add_person(**base).id)
+    b = upsert(session, add_person(agency="DHS", **{**base, "ssn": None}).id)
+    assert b.decision == "linked" and b.enterprise_id == a.enterprise_id
+    cyr = {"first_name": "Иван", "last_name": "Петров", "dob": "1975-02-03", "ssn": "345671234"}
+    c = upsert(session, add_person(**cyr).id)
+    d = upsert(session, add_person(agency="DOE", **{**cyr, "first_name": "ИВАН"}).id)
+    assert d.decision == "linked" and d.enterprise_id == c.enterprise_id != a.enterprise_id
