@@ -294,6 +294,10 @@ def test_record_defaults_and_validation(session: Session) -> None:
     assert record(session, actor="", action="read").actor == "unknown"
     long = record(session, actor="x" * 500, action="login", elements=("b", "a", "a"))
     assert len(long.actor) == 200 and long.elements == ["a", "b"]
+    import datetime as dt
+
+    naive = record(session, actor="jdoe", action="read", at=dt.datetime(2026, 1, 2, 3, 4, 5))
+    assert naive.at == dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     huge = record(
         session,
         actor="jdoe",

@@ -50,6 +50,12 @@ def _bounded_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     return {"truncated": True, "chars": len(text), "prefix": text[:MAX_DETAIL_CHARS]}
 
 
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """Naive times are taken as UTC (the model's convention), never as the server's local time."""
+    value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
 def _clip(value: Any, limit: int) -> str | None:
     if value is None:
         return None
@@ -91,7 +97,7 @@ def record(
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
         "seq": seq,
-        "at": (at or utcnow()).astimezone(dt.UTC),
+        "at": _as_utc(at or utcnow()),
         "actor": _clip(actor, 200) or "unknown",  # an event without an actor is still kept
         "actor_agency": _clip(actor_agency, 16),
         "purpose": _clip(purpose, 64),
