@@ -227,6 +227,7 @@ def stay(
                 "EntryDate": entry,
                 "HouseholdID": household_id,
                 "RelationshipToHoH": rel,
+                "EnrollmentCoC": "NY-600" if rel == "1" else "",  # NYC CoC, for the HoH
                 "LivingSituation": r.choice(PRIOR_LIVING) if rel == "1" else "",
                 "DisablingCondition": r.choices(("0", "1", "8", "99"), weights=(70, 20, 3, 7))[0],
                 "UserID": user_id,
