@@ -87,14 +87,21 @@ def test_every_person_level_route_is_classified(ro_world):
 
 @pytest.fixture
 def enforce_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts calls of the public `enforce` and of `enforce_many` (a page of persons)."""
     calls: list[str] = []
-    real = openhhs.access.enforce
+    real, real_many = openhhs.access.enforce, openhhs.access.enforce_many
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(str(args[2]) if len(args) > 2 else "?")
         return real(*args, **kwargs)
 
+    def counting_many(*args: Any, **kwargs: Any) -> Any:
+        items = list(args[2])
+        calls.extend(pid for pid, _payload in items)
+        return real_many(*args[:2], items, *args[3:], **kwargs)
+
     monkeypatch.setattr(openhhs.access, "enforce", counting)
+    monkeypatch.setattr(openhhs.access, "enforce_many", counting_many)
     return calls
 
 

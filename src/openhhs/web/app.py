@@ -7,11 +7,12 @@ import importlib.util
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 import openhhs
 from openhhs.config import Settings
@@ -70,7 +71,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.engine = engine or _server_engine(settings.database_url)
     app.state.templates = make_templates(_template_dirs())
 
     install_error_handlers(app)
@@ -92,6 +93,31 @@ def create_app(
         if isinstance(pages, APIRouter):
             app.include_router(pages)
     return app
+
+
+def _server_engine(url: str) -> Engine:
+    """The engine a served app uses: a pool sized for concurrent requests, and on SQLite
+    transactions that take the write lock up front.
+
+    Every person-level read appends to the hash-chained audit log, so most requests write. In
+    SQLite's WAL mode a transaction that read first and then tries to write fails at once with
+    "database is locked" when another connection committed in between; BEGIN IMMEDIATE makes
+    it wait its turn (busy_timeout) instead.
+    """
+    if ":memory:" in url:
+        return make_engine(url)
+    engine = make_engine(url, pool_size=20, max_overflow=20, pool_timeout=60)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _no_implicit_begin(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def _present(modules: tuple[str, ...]) -> list[str]:

@@ -20,7 +20,6 @@ from openhhs import access
 from openhhs.access import Principal
 from openhhs.access.agreement import item_categories
 from openhhs.access.enforce import EVENT_ELEMENTS
-from openhhs.access.store import current_policy
 from openhhs.access.vocab import CONSENT_CATEGORIES
 from openhhs.errors import NotFound
 from openhhs.model import Enrollment, Program, SourcePerson
@@ -227,27 +226,20 @@ def search_view(
     """
     found = search(session, criteria, principal.agency, page=page, page_size=page_size)
     names = _record_names(session, [h.best_record_id for h in found.hits])
-    policy = current_policy(session)  # once per request: agreements cannot change mid-request
-    results = []
+    items = []
     for hit in found.hits:
         first, last, dob = names.get(hit.best_record_id, (None, None, None))
-        payload = {
-            "person_id": hit.enterprise_id,
-            "person": {
-                "name": " ".join(x for x in (first, last) if x) or None,
-                "dob": dob.isoformat() if dob else None,
-            },
+        person = {
+            "name": " ".join(x for x in (first, last) if x) or None,
+            "dob": dob.isoformat() if dob else None,
         }
-        enforced = access.enforce(
-            principal,
-            purpose,
-            hit.enterprise_id,
-            payload,
-            session=session,
-            request_id=request_id,
-            action="person:search",
-            policy=policy,
-        )
+        items.append((hit.enterprise_id, {"person_id": hit.enterprise_id, "person": person}))
+    # one policy read and one audit transaction for the page; every person still enforced
+    enforced_page = access.enforce_many(
+        principal, purpose, items, session=session, request_id=request_id, action="person:search"
+    )
+    results = []
+    for hit, enforced in zip(found.hits, enforced_page, strict=True):
         if not enforced.returned:
             continue
         results.append(
@@ -330,29 +322,26 @@ def caseload_view(
         for eid, agency, end in session.execute(q):
             if end is None or end >= today:
                 others.setdefault(eid, set()).add(agency)
-    entries = []
-    policy = current_policy(session)
+    items: list[tuple[str, dict[str, Any]]] = []
     for eid in sorted(others)[:limit]:
-        payload: dict[str, Any] = {"person_id": eid}
         _eid, full = build_payload(session, principal, eid)
-        payload["person"] = {"name": full["person"].get("name")}
-        payload["enrollments"] = [
-            {k: e[k] for k in ("agency", "id", "categories", "program", "status")}
-            for e in full["enrollments"]
-            if e["status"] == EnrollmentStatus.ACTIVE.value
-        ]
-        enforced = access.enforce(
-            principal,
-            purpose,
-            eid,
-            payload,
-            session=session,
-            request_id=request_id,
-            action="person:caseload",
-            policy=policy,
-        )
-        visible = snap.served_by(enforced.payload)
-        other = [a for a in visible if a != principal.agency]
+        active = EnrollmentStatus.ACTIVE.value
+        payload: dict[str, Any] = {
+            "person_id": eid,
+            "person": {"name": full["person"].get("name")},
+            "enrollments": [
+                {k: e[k] for k in ("agency", "id", "categories", "program", "status")}
+                for e in full["enrollments"]
+                if e["status"] == active
+            ],
+        }
+        items.append((eid, payload))
+    entries = []
+    enforced_page = access.enforce_many(
+        principal, purpose, items, session=session, request_id=request_id, action="person:caseload"
+    )
+    for (eid, _payload), enforced in zip(items, enforced_page, strict=True):
+        other = [a for a in snap.served_by(enforced.payload) if a != principal.agency]
         if not other:
             continue  # the other involvement is not shared with me: say nothing about it
         entries.append(
