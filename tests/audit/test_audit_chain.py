@@ -269,6 +269,29 @@ def test_writers_that_read_first_still_chain(engine: Engine) -> None:
     assert verify(engine).entries == 15
 
 
+def test_hostile_content_is_stored_and_still_verifies(engine: Engine) -> None:
+    """NUL bytes, lone surrogates, NaN and odd objects must not make auditing fail."""
+    import datetime as dt
+
+    nasty = "a\x00b\ud800c'; drop table audit_log; --"
+    with Session(engine) as session, session.begin():
+        entry = record(
+            session,
+            actor=nasty,
+            action="read",
+            person_id=nasty,
+            elements=nasty,  # a single string is one element, not a list of characters
+            detail={
+                "nan": float("nan"),
+                "inf": float("-inf"),
+                nasty: [nasty, {1, 2}, dt.date(2026, 1, 1), b"bytes", object()],
+            },
+        )
+        assert "\x00" not in entry.actor and len(entry.elements) == 1
+    result = verify(engine)
+    assert result.ok, str(result)
+
+
 def test_person_history_newest_first(engine: Engine) -> None:
     _fill(engine)
     with Session(engine) as session:

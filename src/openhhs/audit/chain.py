@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,9 +40,32 @@ def utc_iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def clean_text(value: str) -> str:
+    """Text every backend stores: no NUL (PostgreSQL refuses it), no lone surrogates (not UTF-8)."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _sanitize(value: Any, depth: int = 0) -> Any:
+    if depth > 20:
+        return clean_text(str(value))[:200]
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # JSONB has no NaN or Infinity
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _sanitize(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [_sanitize(v, depth + 1) for v in items]
+    return clean_text(str(value))
+
+
 def json_safe(value: Any) -> Any:
-    """The value as it will come back from a JSON column (tuples become lists, keys strings)."""
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False, sort_keys=True))
+    """The value as it will come back from a JSON column: plain JSON types only, storable text,
+    finite numbers (so what is hashed is exactly what is stored, on both backends)."""
+    return json.loads(json.dumps(_sanitize(value), ensure_ascii=False, sort_keys=True))
 
 
 def canonical_json(fields: Mapping[str, Any]) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from openhhs.audit.chain import GENESIS, entry_hash, json_safe
+from openhhs.audit.chain import GENESIS, clean_text, entry_hash, json_safe
 from openhhs.audit.models import AuditAction, AuditEntry, AuditOutcome
 from openhhs.db.base import utcnow
 from openhhs.errors import InvalidInput
@@ -59,7 +59,7 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
 def _clip(value: Any, limit: int) -> str | None:
     if value is None:
         return None
-    return str(value)[:limit]
+    return clean_text(str(value))[:limit]
 
 
 def record(
@@ -90,6 +90,8 @@ def record(
         outcome = AuditOutcome(outcome or _DEFAULT_OUTCOME.get(action, AuditOutcome.SUCCESS))
     except ValueError as exc:
         raise InvalidInput(f"audit: {exc}") from exc
+    if isinstance(elements, str):
+        elements = [elements]
     _lock_chain(session)
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
@@ -103,7 +105,7 @@ def record(
         "purpose": _clip(purpose, 64),
         "action": action,
         "person_id": _clip(person_id, 64),
-        "elements": sorted({str(e)[:200] for e in list(elements)[:MAX_ELEMENTS]}),
+        "elements": sorted({clean_text(str(e))[:200] for e in list(elements)[:MAX_ELEMENTS]}),
         "agreement_id": _clip(agreement_id, 128),
         "outcome": outcome,
         "request_id": _clip(request_id, 64),
