@@ -141,6 +141,13 @@ def _predict(reps: pd.DataFrame, model: LinkageModel, relambda: bool) -> tuple[A
     settings["retain_matching_columns"] = True
     settings["additional_columns_to_retain"] = []
     linker = Linker(sdf, settings, log_level=None)
+    if len(reps) < RELAMBDA_MIN_RECORDS:
+        # A small input's own value frequencies are noise: use the training population's.
+        for column, freq in model.term_frequencies.items():
+            table = pd.DataFrame({column: list(freq), f"tf_{column}": list(freq.values())})
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(table, table_name=f"tf_lookup_{column}"), column
+            )
     if relambda and len(reps) >= RELAMBDA_MIN_RECORDS:
         try:
             linker.training.estimate_probability_two_random_records_match(
@@ -153,26 +160,28 @@ def _predict(reps: pd.DataFrame, model: LinkageModel, relambda: bool) -> tuple[A
     return con, predictions.physical_name, lam
 
 
-def link(
-    frame: pd.DataFrame,
-    model: LinkageModel,
-    *,
-    never_link: Iterable[tuple[int, int]] = (),
-    thresholds: Thresholds | None = None,
-    relambda: bool = True,
-    ssn_cannot_link: bool = True,
-) -> LinkResult:
-    """Cluster the rows of a `frame.feature_frame` table into people.
+@dataclass
+class Scored:
+    """Splink's verdicts on the blocked pairs of one input, before any clustering decision."""
 
-    `ssn_cannot_link=False` drops the different-SSN constraint, for data whose SSNs are noise
-    (FEBRL corrupts them with several edits); human-services data keeps it.
-    """
+    rep: dict[int, int]  # unique_id -> representative unique_id (exact duplicates collapse)
+    nodes: list[int]  # representatives
+    ssn: dict[int, str]
+    suffix: dict[int, str]
+    # (match_weight, match_probability, id_l, id_r, gamma_first_name, gamma_dob, gamma_ssn),
+    # strongest first, for pairs at or above the scoring floor
+    pairs: list[tuple[float, float, int, int, int, int, int]]
+    non_matches: list[tuple[int, int]]  # confident non-match pairs among the nodes of `pairs`
+    stats: dict[str, Any]
+
+
+def score(
+    frame: pd.DataFrame, model: LinkageModel, *, floor: float = 0.5, relambda: bool = True
+) -> Scored:
+    """Collapse duplicates and score blocked pairs with Splink (pairs with p >= floor kept)."""
     started = time.perf_counter()
-    bands = thresholds or model.thresholds
-    auto_w, review_w = weight_of(bands.auto_link), weight_of(bands.review)
-    conflict_w = weight_of(NON_MATCH_PROBABILITY)
+    floor_w, conflict_w = weight_of(floor), weight_of(NON_MATCH_PROBABILITY)
     stats: dict[str, Any] = {"records": len(frame)}
-
     linkable = frame[frame["linkable"]]
     stats["linkable"] = len(linkable)
     key = pd.Series(
@@ -184,49 +193,99 @@ def link(
         dtype=object,
     )
     rep_of_key = linkable.groupby(key, sort=False)["unique_id"].transform("min")
-    rep: dict[int, int] = dict(zip(linkable["unique_id"], rep_of_key, strict=True))
+    rep: dict[int, int] = {
+        int(u): int(r) for u, r in zip(linkable["unique_id"], rep_of_key, strict=True)
+    }
     reps = linkable[linkable["unique_id"] == rep_of_key]
     stats["distinct_records"] = len(reps)
-
     ssn = {int(u): s for u, s in zip(reps["unique_id"], reps["ssn"], strict=True) if s}
     suffix = {int(u): s for u, s in zip(reps["unique_id"], reps["suffix"], strict=True) if s}
-    forbidden: dict[int, set[int]] = {}
-    for a, b in never_link:
-        if a in rep and b in rep and rep[a] != rep[b]:
-            _forbid(forbidden, rep[a], rep[b])
 
-    edges: list[tuple[float, float, int, int, str]] = []
-    conflicts: list[tuple[int, int]] = []
+    pairs: list[tuple[float, float, int, int, int, int, int]] = []
+    non_matches: list[tuple[int, int]] = []
     stats["lambda"] = model.probability_two_random_records_match
     if len(reps) >= 2:
         con, table, stats["lambda"] = _predict(reps, model, relambda)
         # SQL built from Splink's own table name and float thresholds only (no user input).
         stats["pairs_scored"] = con.sql(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
-        rows = con.sql(
-            "select unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608
-            f"gamma_first_name, gamma_dob, gamma_ssn from {table} "
-            f"where match_weight >= {review_w!r} order by match_weight desc"
-        ).fetchall()
+        pairs = [
+            (float(w), float(p), int(a), int(b), int(gf), int(gd), int(gs))
+            for a, b, w, p, gf, gd, gs in con.sql(
+                "select unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608
+                f"gamma_first_name, gamma_dob, gamma_ssn from {table} "
+                f"where match_weight >= {floor_w!r} order by match_weight desc"
+            ).fetchall()
+        ]
         con.sql(
             "create temp table edge_nodes as select unique_id_l as n from "  # noqa: S608
-            f"{table} where match_weight >= {review_w!r} union select unique_id_r from {table} "
-            f"where match_weight >= {review_w!r}"
+            f"{table} where match_weight >= {floor_w!r} union select unique_id_r from {table} "
+            f"where match_weight >= {floor_w!r}"
         )
-        conflicts = con.sql(
-            "select unique_id_l, unique_id_r from "  # noqa: S608
-            f"{table} where match_weight < {conflict_w!r} "
-            "and unique_id_l in (select n from edge_nodes) "
-            "and unique_id_r in (select n from edge_nodes)"
-        ).fetchall()
+        non_matches = [
+            (int(a), int(b))
+            for a, b in con.sql(
+                "select unique_id_l, unique_id_r from "  # noqa: S608
+                f"{table} where match_weight < {conflict_w!r} "
+                "and unique_id_l in (select n from edge_nodes) "
+                "and unique_id_r in (select n from edge_nodes)"
+            ).fetchall()
+        ]
         con.close()
-        for uid_l, uid_r, weight, prob, g_first, g_dob, g_ssn in rows:
-            l_, r_ = int(uid_l), int(uid_r)
-            reason = guard_reason(
-                g_first, g_dob, g_ssn, suffix.get(l_), suffix.get(r_), strong=weight >= auto_w
-            )
-            edges.append((float(weight), float(prob), l_, r_, reason))
-    for a, b in conflicts:
-        _forbid(forbidden, int(a), int(b))
+    stats["score_seconds"] = round(time.perf_counter() - started, 2)
+    return Scored(
+        rep=rep,
+        nodes=[int(u) for u in reps["unique_id"]],
+        ssn=ssn,
+        suffix=suffix,
+        pairs=pairs,
+        non_matches=non_matches,
+        stats=stats,
+    )
+
+
+def link(
+    frame: pd.DataFrame,
+    model: LinkageModel,
+    *,
+    never_link: Iterable[tuple[int, int]] = (),
+    thresholds: Thresholds | None = None,
+    relambda: bool = True,
+    ssn_cannot_link: bool = True,
+) -> LinkResult:
+    """Cluster the rows of a `frame.feature_frame` table into people (`score` then `cluster`).
+
+    `ssn_cannot_link=False` drops the different-SSN constraint, for data whose SSNs are noise
+    (FEBRL corrupts them with several edits); human-services data keeps it.
+    """
+    bands = thresholds or model.thresholds
+    scored = score(frame, model, floor=bands.review, relambda=relambda)
+    return cluster(frame, scored, bands, never_link=never_link, ssn_cannot_link=ssn_cannot_link)
+
+
+def cluster(
+    frame: pd.DataFrame,
+    scored: Scored,
+    bands: Thresholds,
+    *,
+    never_link: Iterable[tuple[int, int]] = (),
+    ssn_cannot_link: bool = True,
+) -> LinkResult:
+    """Three bands, guards, margin rule and constrained merging over scored pairs (pure)."""
+    started = time.perf_counter()
+    auto_w, review_w = weight_of(bands.auto_link), weight_of(bands.review)
+    rep, ssn, suffix = scored.rep, scored.ssn, scored.suffix
+    stats = dict(scored.stats)
+    forbidden: dict[int, set[int]] = {}
+    for a, b in never_link:
+        if a in rep and b in rep and rep[a] != rep[b]:
+            _forbid(forbidden, rep[a], rep[b])
+    for a, b in scored.non_matches:
+        _forbid(forbidden, a, b)
+    edges = [
+        (w, p, a, b, guard_reason(gf, gd, gs, suffix.get(a), suffix.get(b), strong=w >= auto_w))
+        for w, p, a, b, gf, gd, gs in scored.pairs
+        if w >= review_w
+    ]
     stats["pairs_in_review_band_or_above"] = len(edges)
 
     # Margin rule: a record whose two best candidates are close while those two are known to be
@@ -249,7 +308,7 @@ def link(
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
 
-    comps = _Components(reps["unique_id"].astype(int), ssn)
+    comps = _Components(scored.nodes, ssn)
     review_rows: list[tuple[int, int, float, float, str]] = []
     blocked = 0
     for w, p, a, b, why in edges:
@@ -284,7 +343,7 @@ def link(
         "clusters": len(sizes),
         "largest_cluster": int(sizes.max()) if len(sizes) else 0,
         "review_pairs": len(review),
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": round(stats.get("score_seconds", 0) + time.perf_counter() - started, 2),
     }
     return LinkResult(clusters=clusters, review=review, stats=stats)
 

@@ -31,6 +31,9 @@ class LinkageModel:
     splink: dict[str, Any]
     thresholds: Thresholds = field(default_factory=Thresholds)
     report: dict[str, Any] = field(default_factory=dict)
+    # value frequencies of the TF-adjusted columns in the training population, used when an
+    # input is too small for its own frequencies to mean anything (a 3-row file: MARIA = 2/3)
+    term_frequencies: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def probability_two_random_records_match(self) -> float:
@@ -43,6 +46,7 @@ class LinkageModel:
             "thresholds": asdict(self.thresholds),
             "report": self.report,
             "splink": self.splink,
+            "term_frequencies": self.term_frequencies,
         }
 
     def to_json(self) -> str:
@@ -57,6 +61,7 @@ class LinkageModel:
             splink=data["splink"],
             thresholds=Thresholds(**data.get("thresholds", {})),
             report=data.get("report", {}),
+            term_frequencies=data.get("term_frequencies", {}),
         )
 
     @classmethod

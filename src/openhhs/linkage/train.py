@@ -26,6 +26,8 @@ from openhhs.linkage.settings import (
     build_settings,
 )
 
+TF_COLUMNS = ("first_name", "last_name", "zip5")
+
 log = logging.getLogger(__name__)
 F1_TOLERANCE = 0.0005
 # Comparisons whose m EM learns; surname and contact keep their fixed m (household guard).
@@ -105,7 +107,17 @@ def train(
         splink=splink_model,
         thresholds=thresholds or Thresholds(),
         report=report,
+        term_frequencies=term_frequencies(records),
     )
+
+
+def term_frequencies(records: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Relative frequency of each value of the TF-adjusted columns (as Splink computes them)."""
+    out: dict[str, dict[str, float]] = {}
+    for column in TF_COLUMNS:
+        freq = records[column].dropna().value_counts(normalize=True)
+        out[column] = {str(k): float(f"{v:.4g}") for k, v in freq.items()}
+    return out
 
 
 def evaluate(model: LinkageModel, frame: pd.DataFrame, truth: str = "person_id") -> dict[str, Any]:
@@ -146,4 +158,5 @@ def promote(
         splink=candidate.splink,
         thresholds=candidate.thresholds,
         report=report,
+        term_frequencies=candidate.term_frequencies,
     )
