@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -317,8 +318,16 @@ def _compile(node: Any) -> Fn:
     if isinstance(node, exp.Is):
         if not isinstance(node.expression, exp.Null):
             raise UnsupportedSQL(f"IS {node.expression.sql()}")
+        if isinstance(node.this, exp.Column):  # the hot null-level test, one call deep
+            name, side = _split_column(node.this)
+            if side == "l":
+                return lambda left, _right: left.get(name) is None
+            return lambda _left, right: right.get(name) is None
         inner = _compile(node.this)
         return lambda left, right: inner(left, right) is None
+    fast = _fast_comparison(node)
+    if fast is not None:
+        return fast
     if type(node) in _BINARY:
         op = _BINARY[type(node)]
         a, b = _compile(node.left), _compile(node.right)
@@ -388,6 +397,56 @@ def _compile(node: Any) -> Fn:
             raise UnsupportedSQL(f"function {node.name}() is not supported by the scorer")
         return _call(name, [_compile(a) for a in node.expressions])
     raise UnsupportedSQL(f"{type(node).__name__} ({node.sql()}) is not supported by the scorer")
+
+
+_ORDER = {
+    exp.EQ: operator.eq,
+    exp.NEQ: operator.ne,
+    exp.GT: operator.gt,
+    exp.GTE: operator.ge,
+    exp.LT: operator.lt,
+    exp.LTE: operator.le,
+}
+
+
+def _fast_comparison(node: Any) -> Fn | None:
+    """Specialized closures for `col_l = col_r` and `f(...) >= 0.92`: most of a model's levels.
+
+    Same semantics as the generic path (NULL -> None; mixed types go to `_cmp`, which refuses
+    them), with fewer Python calls per level.
+    """
+    op = _ORDER.get(type(node))
+    if op is None:
+        return None
+    generic = _BINARY[type(node)]
+    left_node, right_node = node.left, node.right
+    if isinstance(left_node, exp.Column) and isinstance(right_node, exp.Column):
+        (a_name, a_side), (b_name, b_side) = _split_column(left_node), _split_column(right_node)
+
+        def columns(left: Row, right: Row) -> Any:
+            a = (left if a_side == "l" else right).get(a_name)
+            b = (left if b_side == "l" else right).get(b_name)
+            if a is None or b is None:
+                return None
+            if type(a) is str and type(b) is str:
+                return op(a, b)
+            return generic(a, b)
+
+        return columns
+    if isinstance(right_node, exp.Literal) and not right_node.is_string:
+        value = _literal(right_node)
+        inner = _compile(left_node)
+
+        def against_number(left: Row, right: Row) -> Any:
+            v = inner(left, right)
+            if v is None:
+                return None
+            if type(v) is float or type(v) is int:
+                return op(v, value)
+            return generic(v, value)
+
+        return against_number
+    return None
 
 
 def _typed_args(node: Any) -> list[Fn]:

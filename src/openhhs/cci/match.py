@@ -143,11 +143,23 @@ def _score_candidates(
     features: Mapping[str, Any],
     model: ActiveModel,
     exclude: int | None,
+    explain: int | None = None,
 ) -> list[tuple[Candidate, dict[str, Any]]]:
+    """Score every candidate; the breakdown only for the best `explain` (all when None).
+
+    Weights first, then the "why" for the few shown: the breakdown objects cost about as much
+    as the scoring itself, and a common name can bring a few hundred candidates.
+    """
     ids = [i for i in index.candidate_ids(session, index.blocking_keys(features)) if i != exclude]
     rows = index.load_candidates(session, ids)
     scorer = model.scorer
     tf = _term_frequencies(session, model)
+    if explain is not None:
+        weighted = sorted(
+            ((scorer.weight(features, f, tf), rid, f, eid) for rid, f, eid in rows),
+            key=lambda t: (-t[0], t[1]),
+        )
+        rows = [(rid, f, eid) for _w, rid, f, eid in weighted[:explain]]
     out: list[tuple[Candidate, dict[str, Any]]] = []
     for rid, f, eid in rows:
         s = scorer.score(features, f, tf)
@@ -188,7 +200,7 @@ def match(
         raise InvalidInput("a record must be an id, a SourcePerson or a mapping of person fields")
     if not is_linkable(f):
         return []
-    return [c for c, _f in _score_candidates(session, f, model, exclude)[:limit]]
+    return [c for c, _f in _score_candidates(session, f, model, exclude, explain=limit)]
 
 
 # ---------------------------------------------------------------------------- upsert
