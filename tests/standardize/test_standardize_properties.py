@@ -132,3 +132,23 @@ def test_race_categories_are_a_set(items: list[str]) -> None:
     result = map_race(items)
     assert len(set(result.categories)) == len(result.categories)
     assert map_race([c.value for c in result.categories]).categories == result.categories
+
+
+@FAST
+@given(st.text(max_size=60))
+def test_outputs_are_storable_ascii(raw: str) -> None:
+    """No NUL, control character or non-ASCII reaches a standardized value (PostgreSQL-safe)."""
+    address = standardize_address(raw)
+    race = map_race(raw)
+    values = [
+        standardize_name(raw).value,
+        address.street,
+        address.unit,
+        address.city,
+        race.write_in,
+        map_gender_identity(raw).different_text,
+        parse_full_name(raw).last.value,
+    ]
+    for value in values:
+        if value is not None:
+            assert value.isascii() and value.isprintable(), repr(value)

@@ -36,6 +36,7 @@ _SPECIAL = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Words agencies write instead of a value; HMIS 8/9/99 semantics.
 _MISSING_WORDS: dict[str, MissingReason] = {
@@ -97,6 +98,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.encode("ascii", "ignore").decode("ascii")
+    text = _CONTROL.sub(" ", text)  # NUL and friends: PostgreSQL refuses NUL in text
     return _SPACES.sub(" ", text).strip().upper()
 
 
