@@ -23,6 +23,8 @@ def test_merged_ids_keep_their_consent(session: Session) -> None:
     session.commit()
     assert sorted(source_person_ids(session, "EIDB")) == sorted(links["E-ALICE"])
     assert person_aliases(session, "EIDA") == ["EIDA", "EIDB"]
+    assert person_aliases(session, "EIDB") == ["EIDA", "EIDB"]  # asked through the alias
+    assert person_aliases(session, "NO-SUCH-ID") == ["NO-SUCH-ID"]
     assert source_person_ids(session, "NO-SUCH-ID") == []
 
     worker = principal("HRA", "caseworker", pid="user:cci-test")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.errors import NotFound
@@ -56,22 +56,34 @@ def record_agencies(session: Session, ids: Sequence[int]) -> dict[int, str]:
 
 def person_aliases(session: Session, person_id: str) -> list[str]:
     """The id and every Enterprise ID merged into the same survivor, so consent recorded under
-    an id that was later merged still counts (and a withdrawal under either still applies)."""
+    an id that was later merged still counts (and a withdrawal under either still applies).
+
+    One query in the common case (an active id with no aliases): this runs for every person of
+    every search page.
+    """
     try:
         from openhhs.cci.models import EnterpriseId
         from openhhs.cci.registry import resolve
     except ImportError:
         return [person_id]
-    try:
-        survivor = resolve(session, person_id)
-    except NotFound:
-        return [person_id]
+    rows = session.execute(
+        select(EnterpriseId.id, EnterpriseId.merged_into).where(
+            or_(EnterpriseId.id == person_id, EnterpriseId.merged_into == person_id)
+        )
+    ).all()
+    survivor = person_id
+    if any(r[0] == person_id and r[1] for r in rows):  # an alias was asked for: rare
+        try:
+            survivor = resolve(session, person_id)
+        except NotFound:
+            return [person_id]
     ids = {person_id, survivor}
-    frontier = [survivor]
+    frontier = [survivor] if survivor != person_id else [r[0] for r in rows if r[1] == person_id]
+    ids.update(frontier)
     while frontier:  # merges can chain: A -> B -> C
-        rows = session.scalars(
+        found = session.scalars(
             select(EnterpriseId.id).where(EnterpriseId.merged_into.in_(frontier))
         )
-        frontier = [r for r in rows if r not in ids]
+        frontier = [r for r in found if r not in ids]
         ids.update(frontier)
     return sorted(ids)
