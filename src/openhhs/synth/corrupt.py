@@ -222,13 +222,14 @@ def record_view(
     )
 
 
-def corrected(view: View, person: Person, household: Household, day: int) -> View:
+def corrected(view: View, person: Person, household: Household, day: int, profile: Profile) -> View:
     """The record after a caseworker fixed the name and DOB and updated the address."""
     addr = household.address_at(day)
+    clean = ascii_upper if profile.ascii_only else (lambda text: text)
     return replace(
         view,
-        first=ascii_upper(person.first) if view.first.isupper() else person.first,
-        last=ascii_upper(person.last_at(day)),
+        first=clean(person.first),
+        last=clean(person.last_at(day)),
         dob=person.dob,
         street=addr.street,
         unit=addr.unit,

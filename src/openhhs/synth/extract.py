@@ -20,12 +20,13 @@ from openhhs.synth.population import (
     Names,
     Person,
 )
-from openhhs.synth.sources import dhs, doc, dohmh, hra
+from openhhs.synth.sources import acs, dfta, dhs, doc, doe, dohmh, hra, nycha
 from openhhs.synth.sources.base import Context, PersonRecord, Table, mdy
 
 if TYPE_CHECKING:
     from openhhs.synth.generate import World
 
+PROFILES = {m.SOURCE: m.PROFILE for m in (hra, dhs, acs, doe, nycha, doc, dohmh, dfta)}
 CHANGE_COLUMNS = ("source", "file", "record_id", "change", "field", "old_value", "new_value")
 DELETE_RATE = 0.005
 UPDATE_RATE = 0.02
@@ -68,7 +69,7 @@ def _update(ctx: Context, rec: PersonRecord, day: int) -> None:
     elif kind == 1 and person.maiden and v.last != person.last:
         rec.view = replace(v, last=person.last.upper())
     elif kind == 2:
-        rec.view = corrected(v, person, hh, day)
+        rec.view = corrected(v, person, hh, day, PROFILES[rec.source])
     else:
         phone = person.phone_at(day)
         if phone == v.phone:
