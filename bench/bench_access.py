@@ -21,7 +21,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bench._report import md_table, write_section
-from openhhs.access import DecisionContext, Principal, PrincipalKind, Role, decide, enforce
+from openhhs.access import (
+    DecisionContext,
+    Principal,
+    PrincipalKind,
+    Role,
+    decide,
+    enforce,
+    enforce_many,
+)
 from openhhs.access.consent import give_consent
 from openhhs.access.facts import load_facts
 from openhhs.access.pdp import evaluate
@@ -207,6 +215,13 @@ def main() -> int:
                     ),
                 ),
             ]
+            page = [("E-BENCH", {"person": {"name": "x", "dob": "y"}})] * 10
+            results.append(
+                row(
+                    "enforce_many() 10 search results (name + dob), audit + one commit",
+                    timed(lambda: enforce_many(WORKER, "case_management", page, session=s), 100),
+                )
+            )
             s.rollback()
         engine.dispose()
     body_md = (
