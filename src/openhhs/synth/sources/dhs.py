@@ -131,6 +131,10 @@ def _ts(day: int, minute: int) -> str:
     return d.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _for_men(project_name: str) -> bool:
+    return "MEN'S" in project_name and "WOMEN'S" not in project_name
+
+
 def build(ctx: Context) -> SourceData:
     r = ctx.r
     src = SourceData(
@@ -140,7 +144,7 @@ def build(ctx: Context) -> SourceData:
     projects = []
     for i, (org, names) in enumerate(data.DHS_PROVIDERS):
         for j, name in enumerate(names):
-            night_by_night = "MEN'S" in name
+            night_by_night = _for_men(name)
             family = "FAMILY" in name or "ARMORY" in name
             projects.append((f"{100 + i * 10 + j}", f"{i + 1}", org, name, night_by_night, family))
     src.rows["projects"] = [
@@ -173,7 +177,10 @@ def build(ctx: Context) -> SourceData:
                 project = family_projects[r.randrange(len(family_projects))]
                 los = r.randrange(60, 600)
             else:
-                project = adult_projects[r.randrange(len(adult_projects))]
+                # Single adults go to a shelter for their sex (men's vs women's/general sites).
+                mens = members[0].sex == "M"
+                fits = [p for p in adult_projects if _for_men(p[3]) == mens] or adult_projects
+                project = fits[r.randrange(len(fits))]
                 nbn = project[4]
                 los = r.randrange(1, 45) if nbn else r.randrange(20, 400)
             exit_day = day + los
