@@ -208,7 +208,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     'l."ssn" = r."ssn"',
     'l."first_name_canonical" = r."first_name_canonical" AND l."dob" = r."dob"',
     'l."last_name_part1" = r."last_name_part1" AND l."dob" = r."dob"',
-    'l."last_name" = r."last_name" AND l."first_initial" = r."first_initial"',
+    # (surname + initial alone made 4.6M of 4.9M comparisons at 100k people: NYC surnames
+    # concentrate, so it is split into two selective rules: 1.7M comparisons, blocking recall
+    # 0.9976 -> 0.9974 on the 100k city)
+    'l."last_name" = r."last_name" AND l."first_name_canonical" = r."first_name_canonical"',
+    'l."last_name" = r."last_name" AND l."first_initial" = r."first_initial" '
+    'AND l."dob_year" = r."dob_year"',
     'l."first_name" = r."last_name" AND l."last_name" = r."first_name"',
     'l."dob" = r."dob" AND l."zip5" = r."zip5"',
     'l."phone" = r."phone" AND l."first_initial" = r."first_initial"',
