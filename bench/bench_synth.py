@@ -7,6 +7,7 @@ process so the peak RSS is that run's own; the later extract (--extract 2) is ti
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ def run(people: int, extract: int, workdir: Path) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     sizes = [int(a) for a in (argv or [])] or [10_000, 100_000]
+    load = os.getloadavg()[0]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         cases = [(n, 1) for n in sizes] + [(min(sizes), 2)]
@@ -69,7 +71,8 @@ def main(argv: list[str] | None = None) -> None:
     body = (
         f"{table}\n\nTarget (issue 2): 100,000 people well under a minute. Wall time includes "
         "writing every file (8 agencies, HMIS zip, ground truth, link file). Extract 2 renders "
-        "extract 1 too, to diff them into `changes.csv`. Measured while 8 engineers shared 2 cores."
+        "extract 1 too, to diff them into `changes.csv`. Measured while 8 engineers shared 2 cores "
+        f"(1-minute load average {load:.1f} at the start), so wall times are upper bounds."
     )
     write_section("synth", "Synthetic city generation", "python -m bench.bench_synth", body)
 
