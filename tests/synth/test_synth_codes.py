@@ -125,3 +125,18 @@ def test_dohmh_and_hmis_codes(city: Path) -> None:
         "", "116", "101", "207", "312", "313", "410", "435", "422"}  # fmt: skip
     assert {x["Destination"] for x in exits} <= {"410", "435", "422", "423", "116", "207", "101",
                                                  "17", "30"}  # fmt: skip
+
+
+def test_every_file_header_is_written_out_in_the_layout_doc(shared_city) -> None:  # type: ignore[no-untyped-def]
+    """The doc is what ingest mappings are written from: headers must match it verbatim."""
+    out, manifest = shared_city
+    doc = DOC.read_text(encoding="utf-8")
+    for rel, info in manifest.files.items():
+        if not info["source"] or rel.endswith(".zip"):
+            continue
+        first = (out / rel).read_text(encoding="utf-8").splitlines()[0]
+        if rel.endswith(".jsonl"):
+            for key in json.loads(first):
+                assert key in doc, f"{rel}: key {key} not documented"
+        else:
+            assert f"`{first}`" in doc, f"{rel}: header differs from docs/synthetic-city.md"
