@@ -104,3 +104,14 @@ def test_cli_verify_and_export(engine: Engine, runner_env: dict[str, str], tmp_p
     assert bad.exit_code == 1
     assert "seq 2" in bad.output and "edited" in bad.output
     assert ("UNPROTECTED" in bad.output) == (engine.dialect.name == "sqlite")
+
+
+def test_cli_without_a_schema_says_so(tmp_path: Path) -> None:
+    env = {"OPENHHS_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "OPENHHS_SECRET_KEY": "k"}
+    runner = CliRunner()
+    out = tmp_path / "x.json"
+    for args in (["verify"], ["history", "EID-1"], ["export", "--out", str(out)]):
+        result = runner.invoke(app, ["audit", *args], env=env)
+        assert result.exit_code == 2, result.output
+        assert "openhhs db upgrade" in result.output
+    assert not out.exists() and not (tmp_path / "x.json.part").exists()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from openhhs.config import Settings
 
@@ -20,6 +23,22 @@ def _engine() -> Engine:
     from openhhs.db.engine import make_engine
 
     return make_engine(Settings.from_env().database_url)
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A missing schema or an unreachable server is a message and exit code 2, not a traceback."""
+    try:
+        yield
+    except OperationalError as exc:
+        first = str(exc.orig or exc).strip().splitlines()[0]
+        console.print(f"[red]cannot read the audit log: {first}[/red]")
+        console.print("check OPENHHS_DATABASE_URL and run `openhhs db upgrade`")
+        raise typer.Exit(2) from None
+    except ProgrammingError as exc:
+        first = str(exc.orig or exc).strip().splitlines()[0]
+        console.print(f"[red]cannot read the audit log: {first}[/red] (run `openhhs db upgrade`)")
+        raise typer.Exit(2) from None
 
 
 @app.command("verify")
@@ -43,7 +62,8 @@ def verify_cmd(
             console.print("[red]--anchor must be SEQ:HASH (a number, a colon, 64 hex digits)[/red]")
             raise typer.Exit(2)
         pinned = (int(seq), digest.lower())
-    result = verify(_engine(), anchor=pinned)
+    with _database_errors():
+        result = verify(_engine(), anchor=pinned)
     if result.ok:
         console.print(f"[green]{result}[/green]")
         console.print(f"anchor for the next run: --anchor {result.head_seq}:{result.head_hash}")
@@ -72,22 +92,23 @@ def export_cmd(
 
     count = 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as fh:
-        if fhir:
-            fh.write('{"resourceType":"Bundle","type":"collection","entry":[')
-        else:
-            fh.write("[")
-        for entry in iter_entries(_engine()):
-            item: dict[str, Any]
-            if fhir:
-                item = {"resource": to_fhir_audit_event(entry)}
-            else:
-                item = {**entry_fields(entry), "prev_hash": entry.prev_hash, "hash": entry.hash}
-                item["at"] = utc_iso(entry.at)
-            fh.write(("," if count else "") + json.dumps(item, ensure_ascii=False))
-            count += 1
-        fh.write("]}" if fhir else "]")
-        fh.write("\n")
+    part = out.with_name(out.name + ".part")  # renamed when complete: no half-written export
+    try:
+        with _database_errors(), part.open("w", encoding="utf-8") as fh:
+            fh.write('{"resourceType":"Bundle","type":"collection","entry":[' if fhir else "[")
+            for entry in iter_entries(_engine()):
+                item: dict[str, Any]
+                if fhir:
+                    item = {"resource": to_fhir_audit_event(entry)}
+                else:
+                    item = {**entry_fields(entry), "prev_hash": entry.prev_hash, "hash": entry.hash}
+                    item["at"] = utc_iso(entry.at)
+                fh.write(("," if count else "") + json.dumps(item, ensure_ascii=False))
+                count += 1
+            fh.write("]}\n" if fhir else "]\n")
+        part.replace(out)
+    finally:
+        part.unlink(missing_ok=True)
     console.print(f"wrote {count} audit entries to {out}")
 
 
@@ -104,7 +125,7 @@ def history_cmd(
     from openhhs.audit.service import person_history
 
     table = Table("seq", "at", "actor", "agency", "action", "outcome", "purpose", "agreement")
-    with Session(_engine()) as session:
+    with _database_errors(), Session(_engine()) as session:
         for e in person_history(session, person_id[:64], limit=limit):
             table.add_row(
                 str(e.seq),
