@@ -152,3 +152,26 @@ def test_outputs_are_storable_ascii(raw: str) -> None:
     for value in values:
         if value is not None:
             assert value.isascii() and value.isprintable(), repr(value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 2999),
+    st.sampled_from(["Main St", "W 125th Street", "Jackson Avenue", "Grand Concourse", "Broadway"]),
+    st.sampled_from(["", "Apt 4B", "# 12", "Fl 3", "apartment 7", "Unit 2"]),
+    st.sampled_from(["Brooklyn", "NYC", "Bronx", "LIC"]),
+    st.sampled_from(["11201", "10025", "10451-1234"]),
+)
+def test_address_is_idempotent(number: int, street: str, unit: str, city: str, zip_: str) -> None:
+    once = standardize_address(
+        street=f"{number} {street}", unit=unit, city=city, state="NY", zip_code=zip_
+    )
+
+    def key(a: object) -> tuple[object, ...]:
+        return tuple(getattr(a, f) for f in ("street", "unit", "city", "state", "zip5"))
+
+    assert key(standardize_address(once.value)) == key(once)
+    again = standardize_address(
+        street=once.street, unit=once.unit, city=once.city, state=once.state, zip_code=once.zip5
+    )
+    assert key(again) == key(once)
