@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -14,6 +14,7 @@ from openhhs.synth.corrupt import Profile, View, record_view
 from openhhs.synth.population import City, Household, Person
 
 Row = dict[str, Any]
+COPY_RATE = 0.08  # share of records whose identity fields were copied from an earlier record
 
 
 @dataclass(slots=True)
@@ -88,6 +89,7 @@ class Context:
     ids: Ids
     hmis_version: str = "2024"  # DHS export layout: "2024" or "2026"
     _workers: dict[tuple[str, str], list[Worker]] = field(default_factory=dict)
+    _last_view: dict[int, View] = field(default_factory=dict)
     involved: dict[str, set[int]] = field(default_factory=dict)
     # Days of key events per agency and person (shelter entries, bookings), so later agencies can
     # place theirs around them: the cross-agency pathways analytics looks for.
@@ -103,7 +105,17 @@ class Context:
         return self.city.households[person.household]
 
     def view(self, person: Person, day: int, profile: Profile) -> View:
-        return record_view(self.r, person, self.household(person), day, profile)
+        """What this agency writes down; sometimes copied from another agency's referral."""
+        view = record_view(self.r, person, self.household(person), day, profile)
+        earlier = self._last_view.get(person.id)
+        if earlier is not None and self.r.random() < COPY_RATE:
+            # Filled in from a referral or a shared screen: the other agency's mistakes come too.
+            ssn = earlier.ssn if profile.collects_ssn else ""
+            dob = earlier.dob if earlier.dob is None or earlier.dob <= day else person.dob
+            view = replace(view, first=earlier.first, middle=earlier.middle, last=earlier.last,
+                           dob=dob, ssn=ssn)  # fmt: skip
+        self._last_view[person.id] = view
+        return view
 
     def day_between(self, lo: int, hi: int) -> int:
         return lo if hi <= lo else self.r.randrange(lo, hi)
