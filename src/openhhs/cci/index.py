@@ -73,8 +73,10 @@ def blocking_keys(f: Mapping[str, Any]) -> list[str]:
 
 def index_record(session: Session, source_person_id: int, features: Mapping[str, Any]) -> None:
     """Store (or replace) one record's features and keys; visible to every worker on commit."""
-    session.execute(delete(BlockKey).where(BlockKey.source_person_id == source_person_id))
     row = session.get(MatchFeatures, source_person_id)
+    if row is not None and row.features == dict(features):
+        return  # unchanged: its keys are the same too
+    session.execute(delete(BlockKey).where(BlockKey.source_person_id == source_person_id))
     if row is None:
         session.add(MatchFeatures(source_person_id=source_person_id, features=dict(features)))
     else:

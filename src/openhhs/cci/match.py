@@ -313,11 +313,8 @@ def decide(
         close = first.best.match_weight - second.best.match_weight < bands.margin
         if close and _different(model, first.features, second.features):
             return "review", "second-best candidate too close", first, strong[:3]
-    # Batch would chain the other strong IDs into this one; online never merges two existing
-    # Enterprise IDs on its own: a steward confirms (review items).
-    extra = [e for e in strong[1:3]]
     why = f"p={first.best.match_probability:.6f} >= auto-link {bands.auto_link}"
-    return "linked", why, first, extra
+    return "linked", why, first, strong[1:4]
 
 
 def _different(model: ActiveModel, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -376,7 +373,19 @@ def upsert(
             decision = "unchanged"
         else:
             eid = _move(session, rid, current, top.eid, top.best.match_probability, actor, reason)
-        items = _enqueue(session, review, rid, to_review, "merge")
+        # Batch chains every strong link: another ID this record strongly matches joins too,
+        # unless its best record and the chosen one are known to differ (then a steward decides).
+        queue: list[_EidScore] = []
+        for other in to_review:
+            if _different(model, top.features, other.features):
+                queue.append(other)
+                continue
+            survivor, absorbed = review._survivor(session, eid, other.eid)
+            eid = registry.merge(
+                session, survivor, absorbed, actor=actor, reason=f"record {rid} links both"
+            )
+            decision = "linked"
+        items = _enqueue(session, review, rid, queue, "would merge")
         return MatchOutcome(rid, eid, decision, reason, best, shown, items)
     if decision == "review" and top is not None:
         keep = current if current and (current == top.eid or not own_mates) else None

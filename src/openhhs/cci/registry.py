@@ -140,6 +140,12 @@ def members(session: Session, enterprise_id: str) -> list[int]:
     return sorted(rows)
 
 
+def _members_of(session: Session, eid: str) -> list[int]:
+    """Members of an active ID (no alias resolution: links only point at active IDs)."""
+    rows = session.scalars(select(Link.source_person_id).where(Link.enterprise_id == eid))
+    return sorted(rows)
+
+
 def resolve(session: Session, enterprise_id: str) -> str:
     """Follow merge aliases to the surviving active ID; `NotFound` for an unknown ID."""
     seen: set[str] = set()
@@ -180,11 +186,11 @@ def link_record(
         return target
     before: dict[str, list[int]] = {}
     if previous is not None:
-        before[previous] = members(session, previous)
-    target_before = members(session, target)
+        before[previous] = _members_of(session, previous)
+    target_before = [] if enterprise_id is None else _members_of(session, target)
     if target_before:
         before[target] = target_before
-    row = session.get(Link, source_person_id)
+    row = session.get(Link, source_person_id) if previous is not None else None
     if row is None:
         session.add(
             Link(

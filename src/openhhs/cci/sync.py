@@ -8,6 +8,7 @@ batch's uncertain pairs in the stewards' queue.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openhhs.cci import index, review
-from openhhs.cci.match import clear_caches, features_of
+from openhhs.cci.match import clear_caches, features_of, is_linkable
 from openhhs.cci.scorer import Score, probability_from_weight
+from openhhs.linkage.features import FEATURE_COLUMNS
 from openhhs.model.person import SourcePerson
 
 DEFAULT_TF_COLUMNS = ("first_name", "last_name", "zip5")
@@ -61,12 +63,20 @@ def rebuild_index(
             tf_columns = DEFAULT_TF_COLUMNS
     cols = tuple(tf_columns)
     seen: list[dict[str, Any]] = []
+    distinct: set[bytes] = set()
     keys = 0
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         nonlocal keys
         for rid, f in _live_features(session, chunk):
-            seen.append({c: f.get(c) for c in cols})
+            # TF as batch linkage's Splink run sees it: linkable records, exact duplicates once
+            if is_linkable(f):
+                digest = hashlib.blake2b(
+                    "\x1f".join(str(f.get(c)) for c in FEATURE_COLUMNS).encode(), digest_size=12
+                ).digest()
+                if digest not in distinct:
+                    distinct.add(digest)
+                    seen.append({c: f.get(c) for c in cols})
             keys += len(index.blocking_keys(f))
             yield rid, f
 
