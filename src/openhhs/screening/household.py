@@ -114,6 +114,13 @@ class Derived:
     def __init__(self, frame: HouseholdFrame) -> None:
         self.f = frame
         self.H = frame.n_households
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Any) -> Any:
+        """Compute a shared intermediate once per frame (SNAP amounts used by two rules...)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # -- helpers -------------------------------------------------------------------------------
     def hsum(self, values: npt.ArrayLike) -> F8:

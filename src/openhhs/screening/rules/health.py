@@ -68,7 +68,7 @@ def medicaid_person(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
 
 @rule("X-MEDICAID", "medicaid", person_level=True)
 def medicaid(d: Derived, p: Snapshot) -> RuleResult:
-    m = medicaid_person(d, p)
+    m = d.memo("medicaid_person", lambda: medicaid_person(d, p))
     dec = Decide(d.H)
     enrolled = d.pflag("benefits_medicaid") | d.pflag("benefits_medicaid_disability")
     dec.when(d.hcount(enrolled) == d.size, E, "already_enrolled", inputs=("benefitsMedicaid",))
@@ -143,7 +143,7 @@ def medicaid_pregnant(d: Derived, p: Snapshot) -> RuleResult:
 
 @rule("S2R057", "child_health_plus", person_level=True)
 def child_health_plus(d: Derived, p: Snapshot) -> RuleResult:
-    m = medicaid_person(d, p)
+    m = d.memo("medicaid_person", lambda: medicaid_person(d, p))
     child = d.age < 19
     chp_child = child & ~m["eligible"]
     guide = fpg(d, p)

@@ -69,7 +69,7 @@ def eitc_amount(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
 
 @rule("S2R006", "eitc", amount_unit="year")
 def eitc(d: Derived, p: Snapshot) -> RuleResult:
-    a = eitc_amount(d, p)
+    a = d.memo("eitc_amount", lambda: eitc_amount(d, p))
     params = ("tax.eitc_earned_income_amount", "tax.eitc_phase_out_start")
     return (
         Decide(d.H)
@@ -104,7 +104,7 @@ def eitc(d: Derived, p: Snapshot) -> RuleResult:
 
 @rule("X-NYEITC", "ny_eitc", amount_unit="year")
 def ny_eitc(d: Derived, p: Snapshot) -> RuleResult:
-    fed = eitc_amount(d, p)["credit"]
+    fed = d.memo("eitc_amount", lambda: eitc_amount(d, p))["credit"]
     credit = np.round(p.num("tax.ny_eitc_rate") * fed)
     return (
         Decide(d.H)
@@ -136,7 +136,7 @@ def ctc_amount(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
 
 @rule("S2R004", "ctc", amount_unit="year")
 def ctc(d: Derived, p: Snapshot) -> RuleResult:
-    a = ctc_amount(d, p)
+    a = d.memo("ctc_amount", lambda: ctc_amount(d, p))
     params = ("tax.ctc_amount", "tax.ctc_refundable_max")
     return (
         Decide(d.H)
