@@ -7,12 +7,11 @@ import importlib.util
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 import openhhs
 from openhhs.config import Settings
@@ -96,28 +95,16 @@ def create_app(
 
 
 def _server_engine(url: str) -> Engine:
-    """The engine a served app uses: a pool sized for concurrent requests, and on SQLite
-    transactions that take the write lock up front.
+    """The engine a served app uses: a pool sized for concurrent requests.
 
-    Every person-level read appends to the hash-chained audit log, so most requests write. In
-    SQLite's WAL mode a transaction that read first and then tries to write fails at once with
-    "database is locked" when another connection committed in between; BEGIN IMMEDIATE makes
-    it wait its turn (busy_timeout) instead.
+    (SQLite's BEGIN IMMEDIATE was tried against "database is locked" under load and deadlocked:
+    the async `current_principal` dependency would wait for the write lock on the event loop
+    while the lock holder needed the loop to finish. Person views retry instead; see
+    `openhhs.workerconnect.service.retry_when_locked`.)
     """
     if ":memory:" in url:
         return make_engine(url)
-    engine = make_engine(url, pool_size=20, max_overflow=20, pool_timeout=60)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _no_implicit_begin(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
-
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+    return make_engine(url, pool_size=20, max_overflow=20, pool_timeout=60)
 
 
 def _present(modules: tuple[str, ...]) -> list[str]:

@@ -34,6 +34,7 @@ from openhhs.web.context import current_request_id
 from openhhs.web.templating import page_context
 from openhhs.workerconnect import review, service
 from openhhs.workerconnect.search import SearchCriteria
+from openhhs.workerconnect.service import retry_when_locked
 
 pages = APIRouter(prefix="/wc", include_in_schema=False)
 
@@ -116,8 +117,9 @@ def signin(
     username: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    client = request.client.host if request.client else None
     try:
-        authenticate(db, username, password)
+        token = _sign_in(db, username, password, client, request.headers.get("user-agent"))
     except NotAuthenticated:
         db.commit()  # the failed attempt and the lockout counter are kept
         return _render(
@@ -127,16 +129,22 @@ def signin(
             error=page_context(request)["t"]("signin.failed"),
             username=username[:100],
         )
-    user = db.scalar(select(User).where(User.username == username.strip().lower()))
-    assert user is not None  # authenticate() just found it
-    client = request.client.host if request.client else None
-    token, _active = start_session(
-        db, user, client_ip=client, user_agent=request.headers.get("user-agent")
-    )
-    db.commit()
     response = _redirect("/wc/purpose")
     set_session_cookie(response, token, secure=request.url.scheme == "https" or None)
     return response
+
+
+@retry_when_locked
+def _sign_in(
+    db: Session, username: str, password: str, client: str | None, agent: str | None
+) -> str:
+    """Check the password and open a session; returns the cookie token."""
+    authenticate(db, username, password)
+    user = db.scalar(select(User).where(User.username == username.strip().lower()))
+    assert user is not None  # authenticate() just found it
+    token, _active = start_session(db, user, client_ip=client, user_agent=agent)
+    db.commit()
+    return token
 
 
 @pages.post("/signout", name="wc.signout")
@@ -192,9 +200,14 @@ def choose_purpose(
         raise Forbidden(f"purpose {purpose!r} is not allowed for your agency and role")
     active = getattr(request.state, "web_session", None)
     if isinstance(active, ActiveSession):
-        set_session_purpose(db, active, purpose)
-        db.commit()
+        _remember_purpose(db, active, purpose)
     return _redirect(_safe_next(next, _home_for(principal)))
+
+
+@retry_when_locked
+def _remember_purpose(db: Session, active: ActiveSession, purpose: str) -> None:
+    set_session_purpose(db, active, purpose)
+    db.commit()
 
 
 # ------------------------------------------------------------------------------------ search

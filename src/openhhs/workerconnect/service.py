@@ -9,11 +9,15 @@ and returns only what came back. Unknown person and "nothing shared with you" lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+import random
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from openhhs import access
@@ -28,6 +32,34 @@ from openhhs.workerconnect import snapshot as snap
 from openhhs.workerconnect.search import SearchCriteria, search
 
 NOT_FOUND = "No such person, or nothing about them is shared with you."
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def retry_when_locked(fn: Callable[P, T]) -> Callable[P, T]:
+    """Re-run a read view whose audit write lost SQLite's write lock ("database is locked").
+
+    Every person-level read appends to the audit chain, so reads write. In WAL mode a
+    transaction that read first and then writes fails at once, without waiting, if another
+    connection committed in between; nothing of it was committed, so it is rolled back and
+    run again on a fresh snapshot. PostgreSQL never takes this path.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        session = args[0]
+        assert isinstance(session, Session)
+        for attempt in range(8):
+            try:
+                return fn(*args, **kwargs)
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or attempt == 7:
+                    raise
+                session.rollback()
+                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311 - jitter
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def resolve_person(session: Session, person_id: str) -> tuple[str, list[int]]:
@@ -121,6 +153,7 @@ def _finish(enforced: access.Enforced, purpose: str) -> dict[str, Any]:
     return body
 
 
+@retry_when_locked
 def snapshot_view(
     session: Session,
     principal: Principal,
@@ -176,6 +209,7 @@ def _any_allowed(
     return False
 
 
+@retry_when_locked
 def sensitive_view(
     session: Session,
     principal: Principal,
@@ -209,6 +243,7 @@ def sensitive_view(
     return items
 
 
+@retry_when_locked
 def search_view(
     session: Session,
     principal: Principal,
@@ -271,6 +306,7 @@ def _record_names(
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
+@retry_when_locked
 def caseload_view(
     session: Session,
     principal: Principal,
