@@ -213,3 +213,32 @@ def test_non_latin_names_link_and_score_like_latin_ones(
     c = upsert(session, add_person(**cyr).id)
     d = upsert(session, add_person(agency="DOE", **{**cyr, "first_name": "ИВАН"}).id)
     assert d.decision == "linked" and d.enterprise_id == c.enterprise_id != a.enterprise_id
+
+
+def test_concurrent_upserts_of_one_person_share_an_id(
+    engine: Engine, session: Session, add_person: PersonFactory, toy_model: ActiveModel
+) -> None:
+    """Two API workers link two records of one new person at once: one Enterprise ID."""
+    import threading
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes writers itself; the advisory lock is PostgreSQL's")
+    a = add_person(**MARIA)
+    b = add_person(agency="DHS", **MARIA)
+    session.commit()
+    barrier = threading.Barrier(2)
+    results: dict[int, Any] = {}
+
+    def work(rid: int) -> None:
+        with Session(engine) as s:
+            barrier.wait()
+            results[rid] = upsert(s, rid)
+            s.commit()
+
+    threads = [threading.Thread(target=work, args=(r,)) for r in (a.id, b.id)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert {o.decision for o in results.values()} == {"new", "linked"}
+    assert results[a.id].enterprise_id == results[b.id].enterprise_id

@@ -9,13 +9,14 @@ forces it. Two valid SSNs that disagree confidently never link.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from openhhs.cci import index, registry
@@ -349,6 +350,7 @@ def upsert(
         return MatchOutcome(rid, None, "removed", "source record deleted (tombstone)")
     model = model or active_model(session)
     features = features_of(person)
+    _lock_keys(session, index.blocking_keys(features))
     index.index_record(session, rid, features)
     current = registry.enterprise_id_of(session, rid)
     if not is_linkable(features):
@@ -406,6 +408,23 @@ def upsert(
         return MatchOutcome(rid, current, "unchanged", reason, best, shown)
     out = _keep_alone(session, rid, current, actor, reason)
     return MatchOutcome(rid, out.enterprise_id, out.decision, reason, best, shown)
+
+
+def _lock_keys(session: Session, keys: list[str]) -> None:
+    """Serialize concurrent upserts of the same person across API workers (PostgreSQL).
+
+    Two workers linking two records of one new person at the same moment would each see no
+    candidate and mint two Enterprise IDs. A transaction-scoped advisory lock per blocking key
+    (taken in sorted order: no deadlock) makes the second wait for the first's commit and then
+    find its link. SQLite already serializes writers.
+    """
+    if session.get_bind().dialect.name != "postgresql" or not keys:
+        return
+    for key in sorted(keys):
+        h = int.from_bytes(
+            hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True
+        )
+        session.execute(text("SELECT pg_advisory_xact_lock(:h)"), {"h": h})
 
 
 def _enqueue(
