@@ -123,6 +123,28 @@ def plain_splink(frame: pd.DataFrame) -> tuple[pd.Series, float]:
     return out, time.perf_counter() - started
 
 
+def after_review(result: Any, persons: pd.Series) -> tuple[float, float]:
+    """(recall if a steward confirmed every true review pair, share of review pairs true)."""
+    labels = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
+    parent = {c: c for c in set(labels.values())}
+
+    def find(c: Any) -> Any:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    person = dict(zip(result.clusters["unique_id"], persons, strict=True))
+    true_pairs = 0
+    for a, b in zip(result.review["unique_id_l"], result.review["unique_id_r"], strict=True):
+        if person[a] == person[b]:
+            true_pairs += 1
+            parent[find(labels[a])] = find(labels[b])
+    merged = [find(labels[u]) for u in result.clusters["unique_id"]]
+    recall = pairwise_metrics(merged, persons)["recall"]
+    return recall, (true_pairs / len(result.review) if len(result.review) else 1.0)
+
+
 def fmt(x: float) -> str:
     return f"{x:.4f}"
 
@@ -139,6 +161,7 @@ def run_city(people: int, workdir: Path) -> tuple[list[list[object]], dict[str, 
     ours = pairwise_metrics(result.clusters["cluster_id"], frame["person_id"])
     ours_hard = hard_pair_merges(result.clusters["cluster_id"], frame["person_id"], hard)
     rss_ours = peak_rss_mb()
+    recall_after_review, review_true_share = after_review(result, frame["person_id"])
     recall_blocking, true_pairs = blocking_recall(frame)
     per_rule = comparisons_from_blocking(frame)
     comparisons = sum(n for _r, n in per_rule)
@@ -182,6 +205,8 @@ def run_city(people: int, workdir: Path) -> tuple[list[list[object]], dict[str, 
         "lambda": result.stats["lambda"],
         "pairs_scored": result.stats.get("pairs_scored", 0),
         "per_rule": per_rule,
+        "recall_after_review": recall_after_review,
+        "review_true_share": review_true_share,
     }
     return rows, extra
 
@@ -281,6 +306,8 @@ def main(argv: list[str] | None = None) -> None:
                 "train s",
                 "batch link s",
                 "peak RSS MB (process)",
+                "recall if stewards confirm true review pairs",
+                "review pairs that are true matches",
             ],
             [
                 [
@@ -294,6 +321,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"{e['train_s']:.1f}",
                     f"{e['link_s']:.1f}",
                     f"{e['peak_rss_mb']:.0f}",
+                    fmt(e["recall_after_review"]),
+                    f"{e['review_true_share']:.0%}",
                 ]
                 for e in extras
             ],
