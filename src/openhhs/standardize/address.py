@@ -46,6 +46,11 @@ CITY_ALIASES = {
 _ZIP = re.compile(r"^(\d{5})(?:-?(\d{4}))?$", re.ASCII)
 _PO_BOX = re.compile(r"^\s*P\.?\s*O\.?\s*(?:BOX|B0X|BX)\s*#?\s*(\w+)", re.I)
 _UNIT = re.compile(r"^(APT|STE|FL|RM|UNIT|BLDG|#|DEPT|PH|LOWR|UPPR|FRNT|REAR|BSMT|SPC|LOT)\s*(.*)$")
+_TRAILING_UNIT = re.compile(
+    r"\s+((?:#|APT|STE|UNIT|FL|RM|PH)\s*[A-Z0-9-]+|BSMT|FRNT|REAR|LOWR|UPPR|LBBY|PH)$"
+)
+# Pub 28 designators that take no number; scourgify writes "UNIT BSMT" for them.
+_BARE_UNITS = frozenset({"BSMT", "FRNT", "REAR", "LOWR", "UPPR", "LBBY", "PH", "OFC", "SIDE"})
 _UNIT_WORDS = {"APARTMENT": "APT", "SUITE": "STE", "FLOOR": "FL", "ROOM": "RM", "NO": "#"}
 
 
@@ -117,6 +122,8 @@ def _clean_unit(unit: str | None) -> str | None:
     words = text.split()
     if words and words[0] in _UNIT_WORDS:
         words[0] = _UNIT_WORDS[words[0]]
+    if len(words) >= 2 and words[0] == "UNIT" and words[1] in _BARE_UNITS:
+        words = words[1:]
     text = " ".join(words)
     text = re.sub(r"^#\s*", "# ", text)
     if text and not _UNIT.match(text):
@@ -220,11 +227,18 @@ def _standardize_address(
     if zip5 is None and "bad_zip" not in flags:
         flags.append("no_zip")
     street_line = result.get("address_line_1") or None
+    unit_line = result.get("address_line_2") or None
     if street_line:
         street_line = " ".join(street_line.replace(",", " ").split())
+        # The parser leaves a unit on the street line after a street with no suffix type
+        # ("1 GRAND CONCOURSE # 12"): move it where it belongs.
+        trailing = _TRAILING_UNIT.search(street_line)
+        head = street_line[: trailing.start()] if trailing else ""
+        if trailing and not unit_line and not po_box and len(head.split()) >= 2:
+            street_line, unit_line = head, trailing.group(1)
     return StdAddress(
         street=street_line or None,
-        unit=_clean_unit(result.get("address_line_2")),
+        unit=_clean_unit(unit_line),
         city=_clean_city(result.get("city")),
         state=_clean_state(result.get("state"), flags),
         zip5=zip5,
@@ -240,11 +254,15 @@ def _scourgify(source: dict[str, str] | str, flags: list[str]) -> dict[str, Any]
     with contextlib.suppress(Exception):  # scourgify raises on what it cannot parse
         return dict(normalize_address_record(source, strict=False))
     if isinstance(source, dict) and source["address_line_1"]:
-        # Only the street line is known: normalize it alone and keep the other columns.
-        line = f"{source['address_line_1']} {source['address_line_2']}".strip()
+        # The columns together confuse the parser (a unit read as a city): normalize the street
+        # line alone and keep the agency's other columns as they were.
         with contextlib.suppress(Exception):
-            street = dict(normalize_address_record(line, strict=False))
-            return {**source, **{k: v for k, v in street.items() if k.startswith("address")}}
+            street = dict(normalize_address_record(source["address_line_1"], strict=False))
+            return {
+                **source,
+                "address_line_1": street.get("address_line_1"),
+                "address_line_2": source["address_line_2"] or street.get("address_line_2"),
+            }
     flags.append("unparseable")
     return _fallback(source)
 
