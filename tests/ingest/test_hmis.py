@@ -178,3 +178,30 @@ def test_zip_bombs_and_symlinks_are_refused(tmp_path: Path) -> None:
     notzip.write_bytes(b"PK not really")
     with pytest.raises(UnsafeArchive, match="not a readable zip"):
         read_zip(notzip)
+
+
+def test_a_second_membership_in_one_household_is_quarantined_on_every_load(
+    engine: Engine, tmp_path: Path
+) -> None:
+    files = default_export()
+    z = write_zip(tmp_path / "a" / "hmis_export.zip", files)
+    ingest_path(engine, z, source="dhs")
+    files["Enrollment.csv"].append(
+        {
+            "EnrollmentID": "n6",
+            "PersonalID": "c2",
+            "ProjectID": "P1",
+            "EntryDate": "2026-02-01",
+            "HouseholdID": "h1",
+            "RelationshipToHoH": "2",
+        }  # Luis re-enters the same household
+    )
+    z2 = write_zip(tmp_path / "b" / "hmis_export.zip", files)
+    for _ in range(2):
+        report = ingest_path(engine, z2, source="dhs")
+        assert report.ok
+        member = _report(report, "Enrollment.csv", "household_member")
+        assert [p.reason for p in member.problems] == [
+            "person already in this household (record 'n2')"
+        ]
+    assert count(engine, "select count(*) from enrollment where source_id = 'n6'") == 1

@@ -416,12 +416,15 @@ def load_hmis_zip(
         "Services.csv",
     ]
     reports: list[FileReport] = []
+    batches: list[int] = []  # one load: quarantine dedupe looks only at earlier loads
     for name in order:
         table = tables.get(name)
         if table is None:
             continue
         for i, spec in enumerate(specs(mode)[name]):
-            report = load_table(conn, source, spec, table, table.name, sha, primary=i == 0)
+            report = load_table(
+                conn, source, spec, table, table.name, sha, primary=i == 0, unit_batches=batches
+            )
             if name == "Client.csv":
                 report.warnings.extend(warnings)
             reports.append(report)

@@ -30,7 +30,13 @@ from openhhs.ingest.spec import (
     builtin_specs,
     find_spec,
 )
-from openhhs.ingest.store import Context, ensure_programs, ensure_source, load_records
+from openhhs.ingest.store import (
+    Context,
+    ensure_programs,
+    ensure_source,
+    load_records,
+    stored_records,
+)
 from openhhs.ingest.transform import Record, compile_file
 from openhhs.model import IngestBatch
 from openhhs.model.codes import BatchMode, BatchStatus
@@ -266,6 +272,7 @@ def load_table(
     *,
     primary: bool = True,
     ticker: Ticker | None = None,
+    unit_batches: list[int] | None = None,
 ) -> FileReport:
     """Map and store one table with one spec inside the caller's transaction.
 
@@ -283,7 +290,11 @@ def load_table(
         file_name=file_name,
         mode_full=spec.mode is BatchMode.FULL,
     )
-    mapper = compile_file(source, spec)
+    if unit_batches is not None:
+        unit_batches.append(batch_id)
+        ctx.first_batch_id = unit_batches[0]
+    stored = stored_records(ctx, spec)
+    mapper = compile_file(source, spec, stored)
     report.rows_read = len(table.rows)
     records: list[Record] = []
     present: set[str] = set()  # keys of rows this spec skips: still in the extract
@@ -298,7 +309,7 @@ def load_table(
             records.append(rec)
         if ticker is not None and i % TICK_ROWS == 0:
             ticker.rows(TICK_ROWS)
-    load_records(ctx, spec, records, report, present=present)
+    load_records(ctx, spec, records, report, present=present, existing=stored)
     finish_batch(conn, batch_id, report)
     return report
 
@@ -318,6 +329,7 @@ def _load_unit(engine: Engine, unit: Unit, ticker: Ticker | None = None) -> list
         table = _read(unit, unit.specs[0], data)
         if ticker is not None:
             ticker.units = len(table.rows) * len(unit.specs)
+        batches: list[int] = []
         for i, spec in enumerate(unit.specs):
             spec_table = _join(unit, spec, table)
             reports.append(
@@ -330,6 +342,7 @@ def _load_unit(engine: Engine, unit: Unit, ticker: Ticker | None = None) -> list
                     sha,
                     primary=i == 0,
                     ticker=ticker,
+                    unit_batches=batches,
                 )
             )
     return reports

@@ -140,14 +140,20 @@ class Context:
     now: dt.datetime = field(default_factory=utcnow)
     person_ids: dict[str, int] | None = None
     household_ids: dict[str, int] | None = None
+    first_batch_id: int | None = None  # the file's first batch: earlier ones are earlier loads
 
 
 def _held(ctx: Context) -> set[tuple[int | None, str | None, str, str | None]]:
-    """Rows of this file already in quarantine from an earlier load (same place, text, reason)."""
+    """Rows of this file already in quarantine from an earlier load (same place, text, reason).
+
+    Only earlier loads count: two specs of one file may reject the same row in the same load.
+    """
     q = T_QUARANTINE
     rows = ctx.conn.execute(
         select(q.c.row_number, q.c.field, q.c.reason, q.c.raw).where(
-            q.c.source_system_id == ctx.source_system, q.c.file_name == ctx.file_name
+            q.c.source_system_id == ctx.source_system,
+            q.c.file_name == ctx.file_name,
+            q.c.batch_id < (ctx.first_batch_id or ctx.batch_id),
         )
     )
     return {(r[0], r[1], r[2], r[3]) for r in rows}
@@ -196,6 +202,13 @@ def _common(ctx: Context, rec: Record) -> dict[str, Any]:
     }
 
 
+def stored_records(ctx: Context, spec: FileSpec) -> dict[str, tuple[Any, ...]]:
+    """The stored records this spec owns: source_id -> (id, hash, is_deleted, target_id)."""
+    ledger = spec.entity in LEDGER_TARGETS
+    table = T_LEDGER if ledger else SOURCE_TABLES[spec.entity]
+    return _existing(ctx, table, spec.entity, spec.key_prefix)
+
+
 def _existing(ctx: Context, table: Table, entity: str, prefix: str) -> dict[str, tuple]:
     """source_id -> (id, hash, is_deleted, target_id) for the keys this spec owns."""
     if table is T_LEDGER:
@@ -221,7 +234,7 @@ def _resolve(ctx: Context, spec: FileSpec, recs: list[Record]) -> None:
     if needs_household and ctx.household_ids is None:
         ctx.household_ids = key_map(ctx.conn, T_HOUSEHOLD, ctx.source_system)
     for rec in recs:
-        if rec.problems:
+        if rec.problems or rec.unchanged:
             continue
         if spec.person_key:
             pid = (ctx.person_ids or {}).get(rec.refs["person_key"])
@@ -356,10 +369,26 @@ def _write_parts(ctx: Context, entity: str, replace_ids: list[int], rows: dict[s
             ctx.conn.execute(insert(table), list(part))
 
 
-def _dedupe(spec: FileSpec, recs: list[Record]) -> None:
-    """Second and later rows with a key already seen in this file are rejected."""
+def _member_pairs(ctx: Context) -> dict[tuple[Any, Any], str]:
+    """(household, person) -> ledger key of the stored members (the pair is unique)."""
+    rows = ctx.conn.execute(
+        select(T_LEDGER.c.source_id, T_MEMBER.c.household_id, T_MEMBER.c.source_person_id)
+        .join(T_MEMBER, T_MEMBER.c.id == T_LEDGER.c.target_id)
+        .where(
+            T_LEDGER.c.source_system_id == ctx.source_system,
+            T_LEDGER.c.entity == "household_member",
+        )
+    )
+    return {(h, p): key for key, h, p in rows}
+
+
+def _dedupe(ctx: Context, spec: FileSpec, recs: list[Record]) -> None:
+    """Second and later rows with a key already seen in this file are rejected; so is a
+    second membership of one person in one household (stored or in this file)."""
     first: dict[str, int] = {}
-    pairs: dict[tuple[Any, Any], int] = {}
+    is_member = spec.entity == "household_member"
+    stored = _member_pairs(ctx) if is_member else {}
+    pairs: dict[tuple[Any, Any], str] = {}
     for rec in recs:
         if rec.problems:
             continue
@@ -369,14 +398,15 @@ def _dedupe(spec: FileSpec, recs: list[Record]) -> None:
             )
             continue
         first[rec.key] = rec.row.number
-        if spec.entity == "household_member":
+        if is_member and not rec.unchanged and not rec.deleted:
             pair = (rec.values.get("household_id"), rec.values.get("source_person_id"))
-            if pair in pairs:
+            other = pairs.get(pair) or stored.get(pair)
+            if other is not None and other != rec.key:
                 rec.problems.append(
-                    (spec.person_key[0], f"person already in this household (row {pairs[pair]})")
+                    (spec.person_key[0], f"person already in this household (record {other!r})")
                 )
                 continue
-            pairs[pair] = rec.row.number
+            pairs[pair] = rec.key
 
 
 def load_records(
@@ -385,6 +415,7 @@ def load_records(
     recs: list[Record],
     report: FileReport,
     present: set[str] | frozenset[str] = frozenset(),
+    existing: dict[str, tuple[Any, ...]] | None = None,
 ) -> None:
     """Store one file spec's mapped rows: quarantine, insert, update, skip, tombstone.
 
@@ -392,15 +423,17 @@ def load_records(
     first spec); a full extract must not tombstone them.
     """
     for rec in recs:
-        _check_required(spec, rec)
+        if not rec.unchanged:
+            _check_required(spec, rec)
     _resolve(ctx, spec, recs)
-    _dedupe(spec, recs)
+    _dedupe(ctx, spec, recs)
     bad = [(r.row, *p) for r in recs if r.problems for p in r.problems[:1]]
     quarantine(ctx, bad, report)
     good = [r for r in recs if not r.problems]
     ledger = spec.entity in LEDGER_TARGETS
     table = T_LEDGER if ledger else SOURCE_TABLES[spec.entity]
-    existing = _existing(ctx, table, spec.entity, spec.key_prefix)
+    if existing is None:
+        existing = stored_records(ctx, spec)
     if (
         spec.mode.value == "full"
         and not recs

@@ -67,6 +67,7 @@ class Record:
     raw: dict[str, Any] = field(default_factory=dict)
     record_hash: str = ""
     problems: list[tuple[str | None, str]] = field(default_factory=list)
+    unchanged: bool = False  # same hash as the stored record: not mapped again
 
 
 def canonical_hash(raw: Any, salt: str) -> str:
@@ -296,8 +297,15 @@ def _generic(spec: FileSpec, row: RawRow, date_fmt: str | None, rec: Record) -> 
     rec.values = out
 
 
-def compile_file(source: SourceSpec, spec: FileSpec) -> Callable[[RawRow], Record | None]:
-    """The row mapper for one file spec; None means the row does not apply (`only_if` blank)."""
+def compile_file(
+    source: SourceSpec, spec: FileSpec, stored: dict[str, tuple[Any, ...]] | None = None
+) -> Callable[[RawRow], Record | None]:
+    """The row mapper for one file spec; None means the row does not apply (`only_if` blank).
+
+    `stored` (source_id -> (id, hash, is_deleted, ...)) lets a row whose hash matches its stored
+    record skip standardization: re-loading an unchanged extract only hashes it.
+    """
+    stored = stored or {}
     salt = spec_fingerprint(source, spec)
     date_fmt = spec.date_format or source.date_format
     body = _person if spec.entity == "person" else _generic
@@ -332,11 +340,17 @@ def compile_file(source: SourceSpec, spec: FileSpec) -> Callable[[RawRow], Recor
                 spec.delete_flag.any_value
                 or flag.upper() in {x.upper() for x in spec.delete_flag.values}
             )
+        if not rec.problems:
+            rec.record_hash = canonical_hash(rec.raw, salt)
+            old = stored.get(key)
+            if old is not None and old[1] == rec.record_hash and bool(old[2]) == rec.deleted:
+                rec.unchanged = True
+                return rec
         body(spec, row, date_fmt, rec)
         if rec.deleted:
             # a deletion must not be blocked by a bad value in the row that announces it
             rec.problems = [p for p in rec.problems if p[0] in spec.key]
-        rec.record_hash = canonical_hash(rec.raw, salt)
+        rec.record_hash = rec.record_hash or canonical_hash(rec.raw, salt)
         return rec
 
     return mapper
