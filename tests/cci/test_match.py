@@ -242,3 +242,28 @@ def test_concurrent_upserts_of_one_person_share_an_id(
         t.join(timeout=60)
     assert {o.decision for o in results.values()} == {"new", "linked"}
     assert results[a.id].enterprise_id == results[b.id].enterprise_id
+
+
+def test_another_process_sees_the_index(
+    database_url: str, session: Session, add_person: PersonFactory, toy_model: ActiveModel
+) -> None:
+    """A second OS process (another API worker) matches against what this one indexed."""
+    import json
+    import subprocess
+    import sys
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one backend is enough to show the index lives in the database")
+    a = add_person(**MARIA)
+    upsert(session, a.id)
+    session.commit()
+    args = ["--first-name", "Maria", "--last-name", "Gonzalez", "--dob", "1984-03-12"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "openhhs", "cci", "match", *args, "--database-url", database_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [c["source_person_id"] for c in json.loads(proc.stdout)] == [a.id]
