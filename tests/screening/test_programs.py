@@ -58,11 +58,19 @@ def test_child_medicaid_154_percent_then_child_health_plus() -> None:
 
 @pytest.mark.parametrize(("yearly", "status"), [(39128, "likely"), (39129, "not_eligible")])
 def test_wic_185_percent_2025_26(yearly: float, status: str) -> None:
-    b = body(head(25, incomes=[wages(yearly, "Yearly")]), person(0))
+    # a 4-year-old: above Medicaid's 154% for children, so only the WIC income test decides
+    b = body(head(25, incomes=[wages(yearly, "Yearly")]), person(4))
     wic = results(b)["wic"]
     assert wic.status == status
     if status == "likely":
         assert wic.eligible_people == [1]
+
+
+def test_wic_infant_through_medicaid_eligibility() -> None:
+    # 3 people with 60,000: above WIC's 185% (49,303) but within infant Medicaid's 223% (60,924)
+    b = body(head(25, incomes=[wages(60000, "Yearly")]), person(30, "Spouse"), person(0))
+    wic = results(b)["wic"]
+    assert wic.status == "likely" and "qualifies for it" in wic.reasons[0]
 
 
 def test_wic_adjunctive_through_medicaid() -> None:

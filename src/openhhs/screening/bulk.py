@@ -99,7 +99,8 @@ def screen_csv(text: str, as_of: dt.date) -> str:
             continue
         parsed.append((case_id, len(valid)))
         valid.append(item)
-    codes = [PROGRAMS[k].code for k in RULES]
+    keys = sorted(RULES, key=lambda k: (RULES[k].extension, PROGRAMS[k].code))
+    codes = [PROGRAMS[k].code for k in keys]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["caseId", "type", "eligiblePrograms", "errors", *codes])
@@ -111,10 +112,10 @@ def screen_csv(text: str, as_of: dt.date) -> str:
             writer.writerow([case_id, "FAILURE", "", msg, *([""] * len(codes))])
             continue
         assert result is not None
-        statuses = [Status(int(result.results[k].status[ref])) for k in RULES]
+        statuses = [Status(int(result.results[k].status[ref])) for k in keys]
         eligible = [
             PROGRAMS[k].code
-            for k, s in zip(RULES, statuses, strict=True)
+            for k, s in zip(keys, statuses, strict=True)
             if s in shown and not RULES[k].extension
         ]
         writer.writerow([case_id, "SUCCESS", " ".join(eligible), "", *[s.label for s in statuses]])

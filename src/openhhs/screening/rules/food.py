@@ -9,6 +9,7 @@ from openhhs.model.codes import ExpenseType
 from openhhs.screening.household import EXPENSE_INDEX, Derived
 from openhhs.screening.params import Snapshot
 from openhhs.screening.rules._base import Decide, RuleResult, Status, fpg, rule
+from openhhs.screening.rules.health import medicaid_person
 
 INCOME = ("incomes",)
 L, N, E = Status.LIKELY, Status.NOT_ELIGIBLE, Status.ELIGIBLE
@@ -171,15 +172,23 @@ def _adjunctive(d: Derived) -> np.ndarray:
     return on_medicaid | d.to_person(d.has_cash_assistance)
 
 
+def _adjunctive_if_enrolled(d: Derived, p: Snapshot) -> np.ndarray:
+    """Adjunctive WIC eligibility, counting people the Medicaid rules find eligible: enrolling
+    them in Medicaid (free for infants and pregnant people) makes them WIC income-eligible."""
+    eligible = d.memo("medicaid_person", lambda: medicaid_person(d, p))["eligible"]
+    return _adjunctive(d) | eligible
+
+
 @rule("S2R022", "wic", person_level=True)
 def wic(d: Derived, p: Snapshot) -> RuleResult:
     age_limit = p.num("wic.child_age_limit")
     category = d.pflag("pregnant") | (d.age < age_limit)
     limit = p.table("wic.income_limit")(d.members_plus_pregnant)
     income_ok = d.income_yearly <= limit
-    person = category & (d.to_person(income_ok) | _adjunctive(d))
+    adjunctive = _adjunctive_if_enrolled(d, p)
+    person = category & (d.to_person(income_ok) | adjunctive)
     has_category = d.hany(category)
-    adjunct = d.hany(category & _adjunctive(d))
+    adjunct = d.hany(category & adjunctive)
     return (
         Decide(d.H)
         .when(~has_category, N, "no_eligible_member", inputs=("age", "pregnant"))
