@@ -138,6 +138,9 @@ def test_bad_clusters_are_refused(session: Session, add_person: PersonFactory) -
         registry.assign_enterprise_ids(session, [r[0:2], r[1:3]])
     with pytest.raises(NotFound):
         registry.resolve(session, "ENOTANID00000")
+    with pytest.raises(InvalidInput, match="not stored"):
+        registry.assign_enterprise_ids(session, [[r[0], 999_999]])
+    assert registry.changes_since(session) == []  # nothing written
 
 
 def test_change_feed_pages_with_a_cursor(session: Session, add_person: PersonFactory) -> None:

@@ -28,6 +28,7 @@ from openhhs.cci.models import (
 )
 from openhhs.db.base import utcnow
 from openhhs.errors import InvalidInput, NotFound
+from openhhs.model.person import SourcePerson
 
 # Crockford-style alphabet without look-alikes (no I, L, O, U): IDs get read aloud on the phone.
 _ALPHABET = "".join(c for c in string.digits + string.ascii_uppercase if c not in "ILOU")
@@ -320,6 +321,15 @@ def assign_enterprise_ids(
     groups = _normalize_clusters(clusters)
     report = AssignReport(clusters=len(groups), records=sum(len(g) for g in groups))
     mentioned = [r for g in groups for r in g]
+    unknown: list[int] = []
+    for chunk in _chunks(mentioned, 5000):
+        known = set(session.scalars(select(SourcePerson.id).where(SourcePerson.id.in_(chunk))))
+        unknown.extend(r for r in chunk if r not in known)
+    if unknown:
+        raise InvalidInput(
+            f"{len(unknown)} clustered record id(s) are not stored source records",
+            details={"source_person_ids": unknown[:20]},
+        )
     current: dict[int, str] = {}
     for chunk in _chunks(mentioned, 5000):
         current.update(
