@@ -206,7 +206,8 @@ def pe_worker(inp: Path, out: Path) -> None:
     res["ctc"] = calc("ctc", YEAR)
     res["refundable_ctc"] = calc("refundable_ctc", YEAR)
     res["non_refundable_ctc"] = calc("non_refundable_ctc", YEAR)
-    res["abawd_ok"] = calc("meets_snap_abawd_work_requirements", PERIOD_MONTH)
+    res["abawd_ok"] = calc("meets_snap_work_requirements_person", PERIOD_MONTH)
+    res["income_tax_before_credits"] = calc("income_tax_before_credits", YEAR)
     res["pe_medicaid_category"] = [str(x) for x in sim.calculate("medicaid_category", YEAR)]
     res["pe_medicaid_income_level"] = calc("medicaid_income_level", YEAR)
     # Second run with the ABAWD time limit neutralized: PE treats every non-working ABAWD as
@@ -214,6 +215,7 @@ def pe_worker(inp: Path, out: Path) -> None:
     situation = pe_situation(bodies)
     for person in situation["people"].values():
         person["meets_snap_abawd_work_requirements"] = {PERIOD_MONTH: True}
+        person["meets_snap_general_work_requirements"] = {PERIOD_MONTH: True}
     neutral = Simulation(situation=situation)
     res["snap_abawd_neutral"] = [float(x) for x in neutral.calculate("snap", PERIOD_MONTH)]
     res["is_snap_eligible_abawd_neutral"] = [
@@ -263,12 +265,13 @@ def classify_snap(i: int, o: dict[str, Any], pe: dict[str, Any], suffix: str = "
     """Name the first SNAP intermediate that differs by more than $1."""
     members = [k for k, h in enumerate(o["hh_of_person"]) if h == i]
     if not suffix and not all(pe["abawd_ok"][k] for k in members):
-        return "ABAWD time limit applied by PolicyEngine"
+        return "work requirements (ABAWD time limit, work registration) applied by PolicyEngine"
     if abs(o["snap_gross"][i] - pe["snap_gross_income" + suffix][i]) > 1:
         return "gross income differs"
     if abs(o["snap_net"][i] - pe["snap_net_income" + suffix][i]) > 1:
         gap = abs(o["snap_medical"][i] - pe["snap_excess_medical_expense_deduction" + suffix][i])
-        if gap > 1 and min(gap % PART_B, PART_B - gap % PART_B) < 1.5:
+        near = [abs(gap - k * PART_B + c) for k in (1, 2) for c in (0, 35)]
+        if gap > 1 and min(near) < 1.5:
             return "Part B premium: NY Medicare Savings Program limit 186% FPL (PE: 135%)"
         return "net income differs (deductions)"
     if o["snap_eligible"][i] != bool(pe["is_snap_eligible" + suffix][i]):
@@ -321,6 +324,18 @@ def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str,
         abs(o["snap"][i] - pe["snap_abawd_neutral"][i]) <= 1 for i in neutral_both
     )
     n_p = len(o["hh_of_person"])
+    med_classes: dict[str, int] = {}
+    for k in range(n_p):
+        if o["medicaid_person"][k] != bool(pe["is_medicaid_eligible"][k]):
+            if o["ages"][k] >= 65 and o["medicaid_person"][k]:
+                key = "65+ within NY's 138% aged/blind/disabled level (PE: SSI-related level)"
+            elif o["ages"][k] >= 65:
+                key = "65+ other"
+            elif o["ages"][k] < 19:
+                key = "child"
+            else:
+                key = "adult 19-64"
+            med_classes[key] = med_classes.get(key, 0) + 1
     med_diff = [
         {
             "age": o["ages"][k],
@@ -334,16 +349,18 @@ def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str,
         for k in range(n_p)
         if o["medicaid_person"][k] != bool(pe["is_medicaid_eligible"][k])
     ]
-    pe_ctc = [pe["refundable_ctc"][i] + pe["non_refundable_ctc"][i] for i in range(n)]
+    # The credit actually received: the refundable part plus the rest up to the tax owed.
+    pe_ctc = [
+        pe["refundable_ctc"][i]
+        + min(pe["non_refundable_ctc"][i], max(pe["income_tax_before_credits"][i], 0))
+        for i in range(n)
+    ]
+    ctc_elig = sum((o["ctc"][i] > 0) == (pe_ctc[i] > 0.5) for i in range(n))
     ctc_amt = sum(abs(o["ctc"][i] - pe_ctc[i]) <= 1 for i in range(n))
     med = sum(o["medicaid_person"][k] == bool(pe["is_medicaid_eligible"][k]) for k in range(n_p))
     wic = sum(o["wic_person"][k] == bool(pe["is_wic_eligible"][k]) for k in range(n_p))
     eitc_elig = sum((o["eitc"][i] > 0) == (pe["eitc"][i] > 0) for i in range(n))
     eitc_amt = sum(abs(o["eitc"][i] - pe["eitc"][i]) <= 1 for i in range(n))
-    ctc_elig = sum(
-        (o["ctc"][i] > 0) == (pe["refundable_ctc"][i] + pe["non_refundable_ctc"][i] > 0)
-        for i in range(n)
-    )
 
     def example(i: int) -> dict[str, Any]:
         return {
@@ -383,6 +400,7 @@ def compare(bodies: list[list[dict[str, Any]]], o: dict[str, Any], pe: dict[str,
             k: [example(i) for i in v[:3]] for k, v in neutral_classes.items()
         },
         "medicaid_person_agreement": med / n_p,
+        "medicaid_disagreement_classes": med_classes,
         "medicaid_disagreements": med_diff[:30],
         "wic_person_agreement": wic / n_p,
         "eitc_eligibility_agreement": eitc_elig / n,
@@ -399,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--pe-python", default="/tmp/pe-venv/bin/python")  # noqa: S108
+    ap.add_argument("--reuse", action="store_true", help="compare with the last PolicyEngine run")
     ap.add_argument("--pe-worker", nargs=2, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.pe_worker:
@@ -412,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     o = ours(bodies)
     ours_s = time.time() - t0
-    subprocess.run([args.pe_python, __file__, "--pe-worker", str(inp), str(out)], check=True)
+    if not (args.reuse and out.exists()):
+        subprocess.run([args.pe_python, __file__, "--pe-worker", str(inp), str(out)], check=True)
     report = compare(bodies, o, json.loads(out.read_text()))
     report["openhhs_s"] = ours_s
     (WORK / "report.json").write_text(json.dumps(report, indent=2))
