@@ -65,3 +65,12 @@ def test_every_person_file_of_the_synthetic_city_is_mapped_with_its_key(tmp_path
         if not rel.endswith(".zip"):
             keys = {tuple(f.key) for f in claimed[0].files if f.matches(rel)}
             assert keys == {(info["key"],)}, rel
+
+
+def test_files_are_claimed_at_any_depth_but_only_by_their_agency() -> None:
+    dhs, hra = find_spec("dhs"), find_spec("hra")
+    for rel in ("hmis_export.zip", "dhs/hmis_export.zip", "drops/2026-07-01/dhs/hmis_export.zip"):
+        assert dhs.matches(rel), rel
+    assert not dhs.matches("hra/hmis_export.zip")
+    assert hra.matches("drops/2026-07-01/hra/wms_cases.csv") and hra.matches("wms_cases.csv")
+    assert not hra.matches("doe/ats_student_bio.csv")

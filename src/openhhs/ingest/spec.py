@@ -300,9 +300,8 @@ class SourceSpec(_Spec):
         if self.hmis is not None and fnmatch.fnmatch(
             relative.lower().rsplit("/", 1)[-1], self.hmis.pattern.lower()
         ):
-            return relative.lower().startswith(f"{self.agency.value.lower()}/") or "/" not in (
-                relative
-            )
+            folders = relative.lower().split("/")[:-1]  # a zip alone, or under this agency's folder
+            return not folders or self.agency.value.lower() in folders
         return self.file_for(relative) is not None
 
 
