@@ -107,6 +107,8 @@ class Decide:
     ) -> RuleResult:
         self.when(True, status, reason, value=value, limit=limit, inputs=inputs, params=params)
         n = self.n
+        if n == 1:
+            return self._one(amount, person_eligible)
         last = len(self._branches) - 1
         idx = np.full(n, last, dtype=np.int16)
         open_ = np.ones(n, dtype=bool)
@@ -149,6 +151,28 @@ class Decide:
             value=values,
             limit=limits,
             amount=amt,
+            person_eligible=person_eligible,
+        )
+
+    def _one(self, amount: float | npt.ArrayLike | None, person_eligible: B1 | None) -> RuleResult:
+        """The same decision for a single household, without per-branch array work."""
+        i = next(k for k, c in enumerate(self._conds) if (c if c.ndim == 0 else c[0]))
+        branch = self._branches[i]
+
+        def first(x: float | npt.ArrayLike | None) -> float:
+            if x is None:
+                return np.nan
+            arr = np.asarray(x, dtype=np.float64)
+            return float(arr if arr.ndim == 0 else arr[0])
+
+        amt = np.nan if branch.status == Status.NOT_ELIGIBLE else first(amount)
+        return RuleResult(
+            status=np.array([branch.status], dtype=np.int8),
+            reason=np.array([i], dtype=np.int16),
+            branches=tuple(self._branches),
+            value=np.array([first(self._values[i])]),
+            limit=np.array([first(self._limits[i])]),
+            amount=np.array([amt]),
             person_eligible=person_eligible,
         )
 
