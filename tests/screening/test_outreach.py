@@ -241,3 +241,41 @@ def test_outreach_list_only_through_the_access_layer(engine: Engine, monkeypatch
     assert [row["person_id"] for row in allowed] == ["E-mom"]
     assert allowed[0]["name"] == "MOM" and allowed[0]["program"] == "fair_fares"
     assert denied == []
+
+
+def test_outreach_cli_writes_suppressed_counts(tmp_path, sqlite_template) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from openhhs.db import make_engine
+    from openhhs.screening.cli import app
+
+    db = tmp_path / "city.db"
+    shutil.copyfile(sqlite_template, db)
+    engine = make_engine(f"sqlite:///{db}")
+    _city(engine)
+    engine.dispose()
+    out = tmp_path / "outreach.json"
+    r = CliRunner().invoke(
+        app,
+        [
+            "outreach",
+            "--as-of",
+            "2026-03-01",
+            "--database-url",
+            f"sqlite:///{db}",
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    report = json.loads(out.read_text())
+    assert report["householdsScreened"] == 3
+    wic = next(t for t in report["targets"] if t["program"] == "wic")
+    assert wic["people"] is None and wic["byBorough"]["Brooklyn"] is None  # 1 person: suppressed
+    r = CliRunner().invoke(
+        app, ["outreach", "--database-url", f"sqlite:///{db}", "--principal", "nobody"]
+    )
+    assert r.exit_code == 2 and "unknown user" in r.output
