@@ -85,3 +85,12 @@ def test_bad_pushes_are_refused_with_reasons(session: Session) -> None:
         delete_person(session, "hra_wms", "never-sent")
     with pytest.raises(ValueError):
         PersonIn.model_validate({"source_system": "hra_wms", "source_id": "x", "evil": 1})
+
+
+def test_unstorable_characters_are_refused_not_a_database_error(session: Session) -> None:
+    with pytest.raises(InvalidInput, match="last_name contains a NUL byte"):
+        upsert_person(session, maria(last_name="GARC\x00IA"))
+    with pytest.raises(InvalidInput, match=r"aliases\[0\] contains"):
+        upsert_person(session, maria(aliases=["\x00"]))
+    with pytest.raises(ValueError, match="unicode"):  # pydantic refuses lone surrogates itself
+        maria(aliases=["\ud800"])

@@ -91,3 +91,9 @@ def test_json_lines_are_flattened_and_bad_lines_rejected() -> None:
     assert ok.values == {"client_id": "MH1", "address.zip": "11201", "race": "Asian;White", "x": ""}
     assert bad.problem is not None and "invalid JSON" in bad.problem[1]
     assert arr.problem is not None and "not a JSON object" in arr.problem[1]
+
+
+def test_lone_surrogates_from_json_escapes_are_rejected_not_stored() -> None:
+    t = read_jsonl(b'{"id": "1", "name": "\\ud800x"}\n', name="f", required={"id"})
+    assert t.rows[0].problem is not None and "not valid UTF-8" in t.rows[0].problem[1]
+    assert "\ufffd" in t.rows[0].raw or "\\ud800" in t.rows[0].raw

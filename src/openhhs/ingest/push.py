@@ -8,6 +8,7 @@ own `api` batch, so a pushed record knows its lineage too. The caller owns the t
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ from openhhs.model import (
 from openhhs.model.codes import AGENCY_NAMES, BatchMode, BatchStatus
 
 API_SALT = "api/1"
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 PART_CLASSES = {
     "names": PersonName,
     "addresses": PersonAddress,
@@ -60,6 +62,23 @@ def _source(session: Session, source_system: str) -> SourceSystem:
     session.add(system)
     session.flush()
     return system
+
+
+def _storable(value: object, path: str = "") -> None:
+    """NUL and lone surrogates cannot be stored as text (PostgreSQL refuses them): reject."""
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            raise InvalidInput(
+                f"{path or 'value'} contains a NUL byte or an invalid character",
+                details=[{"field": path, "reason": "unstorable character"}],
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _storable(k, path)
+            _storable(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _storable(v, f"{path}[{i}]")
 
 
 def _batch(session: Session, system: SourceSystem, outcome: Outcome) -> IngestBatch:
@@ -93,6 +112,7 @@ def _find(session: Session, source_system: str, source_id: str) -> SourcePerson 
 def upsert_person(session: Session, person: PersonIn) -> SourcePersonRecord:
     """Insert or update one agency person record; raise `InvalidInput` with the reasons."""
     system = _source(session, person.source_system)
+    _storable(person.model_dump(mode="json"))
     std = standardize_person(person)
     if std.problems:
         details = [{"field": f, "reason": r} for f, r in std.problems]

@@ -57,15 +57,22 @@ def decode(data: bytes, encoding: str) -> str:
         raise FileRejected(f"unknown encoding {encoding!r} in the mapping") from exc
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
-_ODD = re.compile("[\udc80-\udcff\x00]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes, or lone surrogates from JSON
+_ODD = re.compile("[\ud800-\udfff\x00]")
+
+
+def _show(ch: str) -> str:
+    if ch == "\x00":
+        return "\\x00"
+    code = ord(ch)
+    return chr(code - 0xDC00) if 0xDC80 <= code <= 0xDCFF else "\ufffd"
 
 
 def readable(text: str) -> str:
     """Show undecodable bytes as their Latin-1 characters and NUL as `\\x00` (storable text)."""
     if not _ODD.search(text):
         return text
-    return _ODD.sub(lambda m: "\\x00" if m[0] == "\x00" else chr(ord(m[0]) - 0xDC00), text)
+    return _ODD.sub(lambda m: _show(m[0]), text)
 
 
 def _row_problem(values: dict[str, str]) -> tuple[str | None, str] | None:
