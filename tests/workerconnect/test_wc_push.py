@@ -66,23 +66,24 @@ def test_same_body_is_unchanged_and_idempotency_keys_replay_or_conflict(world):
     assert bad_key.status_code == 422
 
 
-def test_push_into_another_agencys_system_is_403_and_audited(world):
-    c = world.token_client("hra_wms")
+def test_push_into_another_agencys_system_is_403_and_audited(ro_world):
+    c = ro_world.token_client("hra_wms")
     r = c.put("/api/v1/push/dhs_hmis/persons/D-666", json=NEW_PERSON)
     assert r.status_code == 403
     r = c.put("/api/v1/push/no_such_system/persons/D-666", json=NEW_PERSON)
     assert r.status_code == 403  # same answer: no probing of other systems' names
-    with Session(world.engine) as s:
+    with Session(ro_world.engine) as s:
         assert s.scalar(select(SourcePerson).where(SourcePerson.source_id == "D-666")) is None
         denied = s.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied")).all()
     assert any("dhs_hmis" in str(e.detail) for e in denied)
 
 
-def test_a_caseworker_cannot_push(world):
-    c = world.session_client("hra.caseworker", "case_management")
+def test_a_caseworker_cannot_push(ro_world):
+    c = ro_world.session_client("hra.caseworker", "case_management")
     assert c.put("/api/v1/push/hra_wms/persons/H-1", json=NEW_PERSON).status_code == 403
     assert (
-        world.client().put("/api/v1/push/hra_wms/persons/H-1", json=NEW_PERSON).status_code == 401
+        ro_world.client().put("/api/v1/push/hra_wms/persons/H-1", json=NEW_PERSON).status_code
+        == 401
     )
 
 
@@ -111,8 +112,8 @@ def test_delete_tombstones_unlinks_and_missing_is_404(world):
         (b"[1, 2, 3]", 422),
     ],
 )
-def test_bad_bodies_are_clear_errors_and_write_nothing(world, body, status):
-    c = world.token_client("hra_wms")
+def test_bad_bodies_are_clear_errors_and_write_nothing(ro_world, body, status):
+    c = ro_world.token_client("hra_wms")
     r = c.put(
         "/api/v1/push/hra_wms/persons/H-BAD",
         content=body,
@@ -120,12 +121,12 @@ def test_bad_bodies_are_clear_errors_and_write_nothing(world, body, status):
     )
     assert r.status_code == status, r.text
     assert set(r.json()["error"]) == {"code", "message", "request_id", "details"}
-    with Session(world.engine) as s:
+    with Session(ro_world.engine) as s:
         assert s.scalar(select(SourcePerson).where(SourcePerson.source_id == "H-BAD")) is None
 
 
-def test_ten_megabyte_push_is_413(world):
-    c = world.token_client("hra_wms")
+def test_ten_megabyte_push_is_413(ro_world):
+    c = ro_world.token_client("hra_wms")
     r = c.put(
         "/api/v1/push/hra_wms/persons/H-BIG",
         content=b'{"first_name": "' + b"a" * (10 * 1024 * 1024) + b'"}',
