@@ -7,7 +7,8 @@ random names. The push figure is an HRA system pushing new person records, each 
 stored and linked by the real-time matcher before the answer. Also measured: the time from a
 DHS push to the DHS enrollment showing in the HRA caseworker's snapshot (target: < 1 s).
 
-Environment: BENCH_WC_PEOPLE (default 100000), BENCH_WC_BACKENDS (default "sqlite,postgresql").
+Environment: BENCH_WC_PEOPLE (default 100000), BENCH_WC_BACKENDS (default "sqlite,postgresql"),
+or BENCH_WC_RUNS="sqlite:100000,postgresql:20000" for a size per backend.
 """
 
 from __future__ import annotations
@@ -269,10 +270,15 @@ def _push_to_snapshot(base: str, state: DemoState, reader: httpx.Client) -> floa
 def main() -> None:
     people = int(os.environ.get("BENCH_WC_PEOPLE", "100000"))
     backends = os.environ.get("BENCH_WC_BACKENDS", "sqlite,postgresql").split(",")
+    runs = [(b.strip(), people) for b in backends]
+    if os.environ.get("BENCH_WC_RUNS"):  # e.g. "sqlite:100000,postgresql:20000"
+        runs = [
+            (b, int(n)) for b, n in (r.split(":") for r in os.environ["BENCH_WC_RUNS"].split(","))
+        ]
     results = []
-    for backend in backends:
-        print(f"== {backend}, {people:,} people", flush=True)
-        results.append(measure(backend.strip(), people))
+    for backend, size in runs:
+        print(f"== {backend}, {size:,} people", flush=True)
+        results.append(measure(backend, size))
     rows = []
     for res in results:
         for what in ("snapshot", "search"):
