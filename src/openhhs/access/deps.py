@@ -23,6 +23,7 @@ from openhhs.access._audit import emit, event_for
 from openhhs.access.accounts import authenticate_service_token, is_service_token
 from openhhs.access.pdp import allowed_purposes
 from openhhs.access.principal import Principal
+from openhhs.access.rls import act_as_app
 from openhhs.access.sso import SSOConfig, principal_from_claims, validate_jwt
 from openhhs.access.store import current_policy
 from openhhs.access.vocab import Purpose, Role
@@ -155,7 +156,8 @@ def require_purpose(
     """The purpose of the request (header, query parameter, or the portal session's choice).
 
     It must be one the principal's own agency or an agreement in force allows for its roles;
-    anything else is purpose spoofing: 403, and audited.
+    anything else is purpose spoofing: 403, and audited. On a GET/HEAD (a person-level read) the
+    request's session then runs as `openhhs_app` under row-level security (`rls.act_as_app`).
     """
     raw = request.headers.get(PURPOSE_HEADER) or request.query_params.get(PURPOSE_PARAM)
     if not raw:
@@ -178,6 +180,10 @@ def require_purpose(
         db.commit()
         raise Forbidden(f"purpose {raw!r} is not allowed for your agency and role")
     request.state.purpose = purpose
+    if request.method in _SAFE_METHODS:
+        # person-level read: from here on the request's transactions run as the non-owner role
+        # with the acting agencies set (PostgreSQL row-level security; see access/rls.py)
+        request.state.rls_agencies = act_as_app(db, principal)
     return purpose
 
 

@@ -10,9 +10,10 @@ agency's rows. SQLite has no row-level security: there the application filter is
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 
 from openhhs.access.policy import Policy
@@ -51,4 +52,56 @@ def set_acting_principal(session: Session, principal: Principal) -> list[str]:
 
     agencies = acting_agencies(principal, current_policy(session))
     set_acting_agencies(session, agencies)
+    return agencies
+
+
+# ------------------------------------------------------------- switched on for request sessions
+
+ENV_SWITCH = "OPENHHS_RLS"
+_OFF = frozenset({"off", "0", "false", "no"})
+_INFO_KEY = "openhhs.rls.agencies"
+
+
+def rls_wanted(session: Session) -> bool:
+    """RLS applies on PostgreSQL unless `OPENHHS_RLS=off` (SQLite has none: always False)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return os.environ.get(ENV_SWITCH, "on").strip().lower() not in _OFF
+
+
+def _apply(connection: Connection, agencies: str) -> None:
+    # SET LOCAL / set_config(..., true): both end with the transaction, so a pooled connection
+    # goes back to the pool as the owner with no acting agency.
+    connection.execute(text(f"SET LOCAL ROLE {APP_ROLE}"))
+    connection.execute(
+        text("SELECT set_config(:name, :value, true)"), {"name": SETTING, "value": agencies}
+    )
+
+
+def _after_begin(session: Session, transaction: object, connection: Connection) -> None:
+    agencies = session.info.get(_INFO_KEY)
+    if isinstance(agencies, str):
+        _apply(connection, agencies)
+
+
+def act_as_app(session: Session, principal: Principal) -> list[str] | None:
+    """Run this transaction and every later one of `session` as `openhhs_app` for `principal`.
+
+    The acting agencies are the principal's own plus the providers of agreements in force that
+    name it (`acting_agencies`); a query that forgets the application's filter then still sees
+    no other agency's rows. Re-applied at the start of each transaction (the request's session
+    commits audit entries between reads). Returns the agencies, or None when RLS is off or the
+    database is SQLite. A session that needs every agency (push, matching, review decisions)
+    must not call this.
+    """
+    if not rls_wanted(session):
+        return None
+    from openhhs.access.store import current_policy
+
+    agencies = acting_agencies(principal, current_policy(session))
+    first = _INFO_KEY not in session.info
+    session.info[_INFO_KEY] = ",".join(Agency(a).value for a in agencies)
+    if first:
+        event.listen(session, "after_begin", _after_begin)
+    _apply(session.connection(), session.info[_INFO_KEY])
     return agencies
