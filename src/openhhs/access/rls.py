@@ -5,6 +5,10 @@ agency is listed in the transaction setting `openhhs.agency` (comma-separated). 
 a non-owner role (member of `openhhs_app`) and calls `set_acting_agencies` at the start of each
 transaction; a query that forgets the application's own agency filter still cannot read another
 agency's rows. SQLite has no row-level security: there the application filter is the only guard.
+
+The web app connects as the owner and switches person-level reads (GET/HEAD with an accepted
+purpose, `deps.require_purpose`) to the role with `act_as_app`; writes, push and matching, which
+need every agency, stay owner. `OPENHHS_RLS=off` disables the switch (docs/access.md).
 """
 
 from __future__ import annotations
