@@ -205,3 +205,18 @@ def test_a_second_membership_in_one_household_is_quarantined_on_every_load(
             "person already in this household (record 'n2')"
         ]
     assert count(engine, "select count(*) from enrollment where source_id = 'n6'") == 1
+
+
+def test_data_quality_codes_become_missing_reasons_not_rejections(
+    engine: Engine, tmp_path: Path
+) -> None:
+    files = default_export()
+    files["Client.csv"].append(
+        client("c5", "Ana", "Ruiz", "", DOBDataQuality="8", SSNDataQuality="9")
+    )
+    report = ingest_path(engine, write_zip(tmp_path / "hmis_export.zip", files), source="dhs")
+    assert _report(report, "Client.csv", "person").quarantined == 0
+    with Session(engine) as s:
+        ana = s.scalars(select(SourcePerson).where(SourcePerson.source_id == "c5")).one()
+        assert (ana.dob, ana.dob_missing) == (None, MissingReason.DONT_KNOW)
+        assert (ana.ssn, ana.ssn_missing) == (None, MissingReason.REFUSED)

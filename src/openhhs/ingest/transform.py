@@ -187,6 +187,10 @@ def _person(spec: FileSpec, row: RawRow, date_fmt: str | None, rec: Record) -> N
     v = row.values
     text = {name: _get(fs, v) for name, fs in f.items()}
     missing: dict[str, MissingReason] = {}
+    for name, fs in f.items():  # codes that stand for a missing reason (HMIS 8/9/99 in DOB...)
+        if name not in PERSON_CODED and text[name] in fs.missing:
+            missing[name] = MissingReason(fs.missing[text[name]])
+            text[name] = ""
     flags: dict[str, list[str]] = {}
     coded: dict[str, str | None] = {}
     for name in PERSON_CODED:
