@@ -57,6 +57,9 @@ def blocking_keys(f: Mapping[str, Any]) -> list[str]:
         keys.append(_h("dln", dob, f["last_name_part1"]))
     if dob and f.get("last_name_part2"):
         keys.append(_h("dln", dob, f["last_name_part2"]))
+    if f.get("last_name_part1") and year and f.get("dob_month"):
+        # batch's surname + birth year + month rule: siblings and twins with other first names
+        keys.append(_h("lym", f["last_name_part1"], year, f["dob_month"]))
     if last and year and initial:
         keys.append(_h("sly", _sound(last), year, initial))  # surname typos
     if first and last and year:

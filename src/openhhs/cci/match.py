@@ -20,12 +20,13 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from openhhs.cci import index, registry
-from openhhs.cci._sql import _damerau
 from openhhs.cci.model import ActiveModel, active_model
 from openhhs.cci.models import Link, PairLabel
 from openhhs.cci.scorer import ComparisonPart
 from openhhs.errors import InvalidInput, NotFound
-from openhhs.linkage.features import has_identity, source_person_record, to_features
+from openhhs.linkage import batch
+from openhhs.linkage.features import source_person_record, to_features
+from openhhs.linkage.frame import is_linkable
 from openhhs.model.person import SourcePerson
 
 Decision = Literal["linked", "new", "review", "unchanged", "removed"]
@@ -67,15 +68,6 @@ class MatchOutcome:
 # --------------------------------------------------------------------------- features
 
 
-def is_linkable(f: Mapping[str, Any]) -> bool:
-    """A name plus a DOB or SSN, or an SSN plus a DOB (same rule as batch linkage)."""
-    if not has_identity(f):
-        return False
-    has_name = bool(f.get("first_name") or f.get("last_name"))
-    has_dob, has_ssn = bool(f.get("dob")), bool(f.get("ssn"))
-    return (has_name and (has_dob or has_ssn)) or (has_ssn and has_dob)
-
-
 def features_of(record: SourcePerson | Mapping[str, Any]) -> dict[str, Any]:
     """Comparison features of a stored record or of a link-file-style mapping."""
     if isinstance(record, SourcePerson):
@@ -86,11 +78,8 @@ def features_of(record: SourcePerson | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def ssn_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Two valid SSNs more than one edit apart with different last four: different people."""
-    sa, sb = a.get("ssn"), b.get("ssn")
-    if not sa or not sb:
-        return False
-    return _damerau(sa, sb) > 1 and sa[-4:] != sb[-4:]
+    """Two valid SSNs more than one edit apart: different people (batch's cannot-link rule)."""
+    return batch.ssns_differ(a.get("ssn"), b.get("ssn"))
 
 
 # ----------------------------------------------------------------------- TF cache
@@ -246,22 +235,35 @@ class _EidScore:
 def guard_reason(
     model: ActiveModel, c: Candidate, a: Mapping[str, Any], b: Mapping[str, Any]
 ) -> str:
-    """Batch linkage's guards on a strong pair (see `openhhs.linkage.batch`), by comparison name.
+    """Batch linkage's guards on a strong pair (`openhhs.linkage.batch.guard_reason`).
 
-    Without an exact SSN, a strong pair whose first names or dates of birth differ outright
-    (level 0) goes to review; so does any pair whose suffixes differ (JR/SR).
+    The candidate's breakdown holds the same comparison-vector values Splink gives batch, so
+    both paths send the same pairs to review (same-year siblings, twins, JR/SR).
     """
-    levels = {p.comparison: p.level for p in c.breakdown}
-    top = model.scorer.top_levels
-    if "ssn" in levels and levels["ssn"] != top.get("ssn"):
-        if levels.get("first_name") == 0:
-            return "first names differ"
-        if levels.get("dob") == 0:
-            return "dates of birth differ"
-    sa, sb = a.get("suffix"), b.get("suffix")
-    if sa and sb and sa != sb:
-        return "suffixes differ (JR/SR)"
-    return ""
+    gamma = {p.comparison: p.level for p in c.breakdown}
+    return batch.guard_reason(
+        gamma.get("first_name", -1),
+        gamma.get("dob", -1),
+        gamma.get("ssn", -1),
+        a.get("suffix"),
+        b.get("suffix"),
+        strong=True,
+        first_names=(a.get("first_name"), b.get("first_name")),
+        dobs=(a.get("dob"), b.get("dob")),
+        levels=_guard_levels(model),
+    )
+
+
+_levels_cache: dict[int, tuple[ActiveModel, batch.GuardLevels]] = {}
+
+
+def _guard_levels(model: ActiveModel) -> batch.GuardLevels:
+    hit = _levels_cache.get(id(model))
+    if hit is None or hit[0] is not model:
+        hit = (model, batch.guard_levels(model.scorer.model))
+        _levels_cache.clear()
+        _levels_cache[id(model)] = hit
+    return hit[1]
 
 
 def decide(
@@ -356,7 +358,8 @@ def upsert(
     if not is_linkable(features):
         return _keep_alone(session, rid, current, actor, "not enough identity to link on")
 
-    scored = _score_candidates(session, features, model, rid)
+    # batch never links a record without enough identity: neither may a new record join one
+    scored = [t for t in _score_candidates(session, features, model, rid) if is_linkable(t[1])]
     candidates = [c for c, _f in scored]
     never, same = _labels_for(session, rid)
     blocked_ids = never | {c.source_person_id for c, f in scored if ssn_conflict(features, f)}

@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import jellyfish
@@ -40,6 +41,64 @@ RELAMBDA_MIN_RECORDS = 2000
 NON_MATCH_PROBABILITY = 0.001  # below this, λ re-estimated on the input itself is too noisy
 
 
+@dataclass(frozen=True)
+class GuardLevels:
+    """The comparison-vector values the guards read, as placed in one model."""
+
+    dob_same_year: int = GAMMA_DOB_SAME_YEAR  # dob levels 0..this are not agreement
+    ssn_exact: int = GAMMA_SSN_EXACT
+
+
+def guard_levels(splink: Mapping[str, Any]) -> GuardLevels:
+    """Find the guarded levels in a Splink model by label (Splink numbers levels from the end).
+
+    A model without a "same year" DOB level only guards a different DOB; without an "exact" SSN
+    level, its highest SSN level counts as exact.
+    """
+    found: dict[tuple[str, str], int] = {}
+    top: dict[str, int] = {}
+    for comp in splink.get("comparisons", []):
+        name = str(comp.get("output_column_name"))
+        levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
+        top[name] = len(levels) - 1
+        for i, lv in enumerate(levels):
+            found[(name, str(lv.get("label_for_charts")))] = len(levels) - 1 - i
+    return GuardLevels(
+        dob_same_year=found.get(("dob", "same year"), GAMMA_DOB_DIFFERENT),
+        ssn_exact=found.get(("ssn", "exact"), top.get("ssn", -2)),
+    )
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> Any:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=100_000)
+def nickname_related(a: str | None, b: str | None) -> bool:
+    """One given name is a listed nickname or formal form of the other (POLLY/MARY, BECKY/REBECCA).
+
+    The standardizer's nickname root is one-to-one (a name with several formal forms keeps its
+    own), so the comparison can call these "different"; the guard must not.
+    """
+    if not a or not b or a == b:
+        return False
+    namer = _nicknamer()
+    la, lb = a.lower(), b.lower()
+    return lb in namer.nicknames_of(la) | namer.canonicals_of(la) or la in (
+        namer.nicknames_of(lb) | namer.canonicals_of(lb)
+    )
+
+
+def year_only_date(a: str | None, b: str | None) -> bool:
+    """Same year and one date is January 1: the way agencies record a birth year alone."""
+    if not a or not b or a == b or a[:4] != b[:4]:
+        return False
+    return a[4:] == "-01-01" or b[4:] == "-01-01"
+
+
 def guard_reason(
     gamma_first_name: int,
     gamma_dob: int,
@@ -48,22 +107,34 @@ def guard_reason(
     suffix_r: str | None,
     *,
     strong: bool,
+    first_names: tuple[str | None, str | None] = (None, None),
+    dobs: tuple[str | None, str | None] = (None, None),
+    levels: GuardLevels = GuardLevels(),
 ) -> str:
     """Why a pair may not be auto-linked whatever its weight ("" when it may).
 
     Twins and siblings share surname, home and often birth year: without an exact SSN, a strong
-    pair whose first names differ outright, or whose dates of birth agree on no more than the
-    year, needs a human. Different generational suffixes (JR/SR) always do. Gammas are Splink
-    comparison-vector values (-1 null, 0 the last level); the online matcher calls this too.
+    pair whose first names differ outright (and are not nickname forms of each other), or whose
+    dates of birth agree on no more than the year (unless one is a year-only January 1), needs
+    a human. Different generational suffixes (JR/SR) always do. Gammas are Splink
+    comparison-vector values (-1 null, 0 the last level). The one guard of batch and online
+    (`openhhs.cci.match` calls it with the candidate's breakdown).
     """
-    if strong and gamma_ssn != GAMMA_SSN_EXACT:
-        if gamma_first_name == GAMMA_FIRST_DIFFERENT:
+    if strong and gamma_ssn != levels.ssn_exact:
+        if gamma_first_name == GAMMA_FIRST_DIFFERENT and not nickname_related(*first_names):
             return "first names differ"
-        if GAMMA_DOB_DIFFERENT <= gamma_dob <= GAMMA_DOB_SAME_YEAR:
+        if GAMMA_DOB_DIFFERENT <= gamma_dob <= levels.dob_same_year and not (
+            gamma_dob != GAMMA_DOB_DIFFERENT and year_only_date(*dobs)
+        ):
             return "dates of birth differ"
     if suffix_l and suffix_r and suffix_l != suffix_r:
         return "suffixes differ (JR/SR)"
     return ""
+
+
+def ssns_differ(a: str | None, b: str | None) -> bool:
+    """Two valid SSNs more than one edit (digit or transposition) apart: different people."""
+    return bool(a and b) and jellyfish.damerau_levenshtein_distance(str(a), str(b)) > 1
 
 
 def weight_of(probability: float) -> float:
@@ -103,11 +174,7 @@ class _Components:
         """
         if not self.ssns[a] or not self.ssns[b]:
             return False
-        return all(
-            jellyfish.damerau_levenshtein_distance(x, y) > 1
-            for x in self.ssns[a]
-            for y in self.ssns[b]
-        )
+        return all(ssns_differ(x, y) for x in self.ssns[a] for y in self.ssns[b])
 
     def pair_conflict(self, a: int, b: int, forbidden: dict[int, set[int]]) -> bool:
         small, big = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
@@ -168,6 +235,8 @@ class Scored:
     nodes: list[int]  # representatives
     ssn: dict[int, str]
     suffix: dict[int, str]
+    first_name: dict[int, str]
+    dob: dict[int, str]
     # (match_weight, match_probability, id_l, id_r, gamma_first_name, gamma_dob, gamma_ssn),
     # strongest first, for pairs at or above the scoring floor
     pairs: list[tuple[float, float, int, int, int, int, int]]
@@ -200,6 +269,8 @@ def score(
     stats["distinct_records"] = len(reps)
     ssn = {int(u): s for u, s in zip(reps["unique_id"], reps["ssn"], strict=True) if s}
     suffix = {int(u): s for u, s in zip(reps["unique_id"], reps["suffix"], strict=True) if s}
+    first = {int(u): s for u, s in zip(reps["unique_id"], reps["first_name"], strict=True) if s}
+    dob = {int(u): s for u, s in zip(reps["unique_id"], reps["dob"], strict=True) if s}
 
     pairs: list[tuple[float, float, int, int, int, int, int]] = []
     non_matches: list[tuple[int, int]] = []
@@ -237,6 +308,8 @@ def score(
         nodes=[int(u) for u in reps["unique_id"]],
         ssn=ssn,
         suffix=suffix,
+        first_name=first,
+        dob=dob,
         pairs=pairs,
         non_matches=non_matches,
         stats=stats,
@@ -259,7 +332,14 @@ def link(
     """
     bands = thresholds or model.thresholds
     scored = score(frame, model, floor=bands.review, relambda=relambda)
-    return cluster(frame, scored, bands, never_link=never_link, ssn_cannot_link=ssn_cannot_link)
+    return cluster(
+        frame,
+        scored,
+        bands,
+        never_link=never_link,
+        ssn_cannot_link=ssn_cannot_link,
+        levels=guard_levels(model.splink),
+    )
 
 
 def cluster(
@@ -269,6 +349,7 @@ def cluster(
     *,
     never_link: Iterable[tuple[int, int]] = (),
     ssn_cannot_link: bool = True,
+    levels: GuardLevels | None = None,
 ) -> LinkResult:
     """Three bands, guards, margin rule and constrained merging over scored pairs (pure)."""
     started = time.perf_counter()
@@ -282,7 +363,23 @@ def cluster(
     for a, b in scored.non_matches:
         _forbid(forbidden, a, b)
     edges = [
-        (w, p, a, b, guard_reason(gf, gd, gs, suffix.get(a), suffix.get(b), strong=w >= auto_w))
+        (
+            w,
+            p,
+            a,
+            b,
+            guard_reason(
+                gf,
+                gd,
+                gs,
+                suffix.get(a),
+                suffix.get(b),
+                strong=w >= auto_w,
+                first_names=(scored.first_name.get(a), scored.first_name.get(b)),
+                dobs=(scored.dob.get(a), scored.dob.get(b)),
+                levels=levels or GuardLevels(),
+            ),
+        )
         for w, p, a, b, gf, gd, gs in scored.pairs
         if w >= review_w
     ]
@@ -301,9 +398,7 @@ def cluster(
         if len(cands) < 2:
             continue
         (w1, c1), (w2, c2) = sorted(cands, reverse=True)[:2]
-        different = c2 in forbidden.get(c1, ()) or (
-            c1 in ssn and c2 in ssn and jellyfish.damerau_levenshtein_distance(ssn[c1], ssn[c2]) > 1
-        )
+        different = c2 in forbidden.get(c1, ()) or ssns_differ(ssn.get(c1), ssn.get(c2))
         if w1 - w2 < bands.margin and different:
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))

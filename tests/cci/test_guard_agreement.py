@@ -1,0 +1,133 @@
+"""Batch `link` and online `upsert` share one guard: the same hard pairs go to review in both."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from openhhs.cci import registry
+from openhhs.cci.match import upsert
+from openhhs.cci.model import from_document, use_model
+from openhhs.linkage.batch import link
+from openhhs.linkage.features import source_person_record
+from openhhs.linkage.frame import feature_frame
+from openhhs.linkage.modelfile import Thresholds, default_model
+from openhhs.model import SourcePerson
+
+PersonFactory = Callable[..., SourcePerson]
+pytestmark = pytest.mark.slow
+
+HOME = {
+    "last_name": "KOWALCZYK",
+    "sex": "F",
+    "street": "1781 BAY ST",
+    "unit": "1G",
+    "zip5": "10310",
+    "phone": "+13476116631",
+}
+# Low bands: the weight alone would auto-link every pair here, so only the guard can refuse.
+LOW = Thresholds(auto_link=0.05, review=0.01, margin=3.0)
+
+
+@pytest.fixture(params=["real bands", "low bands"])
+def bands(request: pytest.FixtureRequest) -> Iterator[Thresholds]:
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    chosen = Thresholds() if request.param == "real bands" else LOW
+    shipped = default_model()
+    use_model(
+        from_document(
+            {"version": "guard-test", "splink": shipped.splink, "thresholds": vars(chosen)},
+            version=f"guard-test-{request.param}",
+        )
+    )
+    yield chosen
+    use_model(None)
+
+
+def _both_paths(
+    session: Session, add_person: PersonFactory, a: dict[str, Any], b: dict[str, Any], bands: Any
+) -> tuple[tuple[bool, str], tuple[bool, str]]:
+    """((linked, reason) in batch, (linked, reason) online) for one pair of records."""
+    pa, pb = add_person("HRA", **HOME, **a), add_person("DOE", **HOME, **b)
+    frame = feature_frame([source_person_record(pa), source_person_record(pb)])
+    result = link(frame, default_model(), thresholds=bands, relambda=False)
+    clusters = list(result.clusters["cluster_id"])
+    batch_reason = "" if result.review.empty else str(result.review["reason"].iloc[0])
+    upsert(session, pa.id)
+    outcome = upsert(session, pb.id)
+    same_online = registry.enterprise_id_of(session, pa.id) == registry.enterprise_id_of(
+        session, pb.id
+    )
+    if bands == LOW:
+        assert outcome.decision in {"linked", "review"}, outcome  # online found the pair too
+    online_reason = outcome.reason if outcome.decision == "review" else ""
+    return (clusters[0] == clusters[1], batch_reason), (same_online, online_reason)
+
+
+def test_siblings_born_the_same_year_go_to_review_in_both_paths(
+    session: Session, add_person: PersonFactory, bands: Thresholds
+) -> None:
+    batch, online = _both_paths(
+        session,
+        add_person,
+        {"first_name": "ZOFIA", "dob": "2010-03-06"},
+        {"first_name": "HELENA", "dob": "2010-03-21"},
+        bands,
+    )
+    assert batch[0] is False and online[0] is False
+    if bands == LOW:  # strong enough to link on weight: only the shared guard refuses
+        assert batch[1] == online[1] == "first names differ"
+
+
+def test_same_year_sisters_with_close_names_go_to_review_in_both_paths(
+    session: Session, add_person: PersonFactory
+) -> None:
+    use_model(
+        from_document(
+            {"version": "g", "splink": default_model().splink, "thresholds": vars(LOW)},
+            version="guard-test-low-2",
+        )
+    )
+    try:
+        batch, online = _both_paths(
+            session,
+            add_person,
+            {"first_name": "MARIA", "dob": "2010-03-06"},
+            {"first_name": "MARTA", "dob": "2010-03-21"},
+            LOW,
+        )
+    finally:
+        use_model(None)
+    assert batch == online == (False, "dates of birth differ")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # POLLY is a listed form of MARY (the standardizer's one-to-one root keeps POLLY)
+        ({"first_name": "POLLY", "dob": "2015-08-16"}, {"first_name": "MARY", "dob": "2015-08-16"}),
+        # January 1 of the right year is how an agency records a birth year alone
+        (
+            {"first_name": "MARIBEL", "dob": "2011-01-01"},
+            {"first_name": "MARIBEL", "dob": "2011-02-04"},
+        ),
+    ],
+)
+def test_nickname_and_year_only_date_link_in_both_paths(
+    session: Session, add_person: PersonFactory, a: dict[str, Any], b: dict[str, Any]
+) -> None:
+    use_model(
+        from_document(
+            {"version": "g", "splink": default_model().splink, "thresholds": vars(LOW)},
+            version="guard-test-low-3",
+        )
+    )
+    try:
+        batch, online = _both_paths(session, add_person, a, b, LOW)
+    finally:
+        use_model(None)
+    assert batch == online == (True, "")

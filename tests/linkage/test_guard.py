@@ -1,0 +1,70 @@
+"""The household guard shared by batch `link` and the CCI's online matcher."""
+
+from __future__ import annotations
+
+from openhhs.linkage.batch import (
+    GuardLevels,
+    guard_levels,
+    guard_reason,
+    nickname_related,
+    ssns_differ,
+    year_only_date,
+)
+from openhhs.linkage.modelfile import default_model
+
+
+def test_guard_levels_are_found_by_label_in_the_shipped_model() -> None:
+    assert guard_levels(default_model().splink) == GuardLevels(dob_same_year=1, ssn_exact=3)
+    # a model without those labels guards only a different DOB; its top SSN level is "exact"
+    bare = {
+        "comparisons": [
+            {
+                "output_column_name": "ssn",
+                "comparison_levels": [
+                    {"sql_condition": "x", "is_null_level": True},
+                    {"sql_condition": "a", "label_for_charts": "same"},
+                    {"sql_condition": "ELSE", "label_for_charts": "else"},
+                ],
+            }
+        ]
+    }
+    assert guard_levels(bare) == GuardLevels(dob_same_year=0, ssn_exact=1)
+
+
+def test_siblings_twins_and_generations_need_a_human() -> None:
+    # different first names (not nickname forms), same birth year, no exact SSN
+    assert (
+        guard_reason(0, 1, -1, None, None, strong=True, first_names=("ZOFIA", "HELENA"))
+        == "first names differ"
+    )
+    assert (
+        guard_reason(6, 1, -1, None, None, strong=True, dobs=("2010-03-06", "2010-11-21"))
+        == "dates of birth differ"
+    )
+    assert guard_reason(6, 4, 3, "JR", "SR", strong=True) == "suffixes differ (JR/SR)"
+    assert guard_reason(6, 4, 3, "JR", "SR", strong=False) == "suffixes differ (JR/SR)"
+    # an exact SSN settles names and dates; a weak pair is the bands' business
+    assert guard_reason(0, 0, 3, None, None, strong=True) == ""
+    assert guard_reason(0, 0, -1, None, None, strong=False) == ""
+
+
+def test_nickname_forms_and_year_only_dates_are_agreement() -> None:
+    assert nickname_related("POLLY", "MARY") and nickname_related("REBECCA", "BECKY")
+    assert not nickname_related("ZOFIA", "HELENA") and not nickname_related(None, "MARY")
+    assert guard_reason(0, 4, -1, None, None, strong=True, first_names=("POLLY", "MARY")) == ""
+    assert year_only_date("2011-01-01", "2011-02-04") and year_only_date("2011-02-04", "2011-01-01")
+    assert not year_only_date("2010-01-01", "2011-02-04")  # another year
+    assert not year_only_date("2011-03-06", "2011-02-04") and not year_only_date(None, "2011-01-01")
+    assert guard_reason(6, 1, -1, None, None, strong=True, dobs=("2011-01-01", "2011-02-04")) == ""
+    # a different year stays different even when one date is January 1
+    assert (
+        guard_reason(6, 0, -1, None, None, strong=True, dobs=("2011-01-01", "2012-02-04"))
+        == "dates of birth differ"
+    )
+
+
+def test_two_valid_ssns_more_than_one_edit_apart_differ() -> None:
+    assert ssns_differ("123456780", "987654320")
+    assert not ssns_differ("123456780", "123456708")  # transposition
+    assert not ssns_differ("123456780", None)
+    assert ssns_differ("111223333", "441223333")  # same last four is no excuse
