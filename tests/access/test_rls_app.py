@@ -13,16 +13,24 @@ from typing import Annotated, Any
 
 import pytest
 from access_city import PEOPLE, principal, seed_city
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from test_auth import CONFIG, token
 from test_deps import bearer
 
-from openhhs.access.deps import PURPOSE_HEADER, PrincipalDep, PurposeDep, access_db
+from openhhs.access.deps import (
+    PURPOSE_HEADER,
+    PrincipalDep,
+    PurposeDep,
+    access_db,
+    current_principal,
+)
+from openhhs.access.principal import Principal, PrincipalKind
 from openhhs.access.rls import acting_agencies
 from openhhs.access.store import shipped_policy
+from openhhs.access.vocab import Role
 from openhhs.web import create_app
 
 Db = Annotated[Session, Depends(access_db)]
@@ -112,3 +120,23 @@ def test_writes_and_the_off_switch_keep_running_as_the_owner(
     assert off.json()["first"]["agencies"] == ALL_AGENCIES
     if engine.dialect.name == "postgresql":
         assert post.json()["first"]["user"] == off.json()["first"]["user"] == engine.url.username
+
+
+def test_a_principal_of_an_agency_that_owns_no_rows_reads_nothing(
+    app_client: TestClient, engine: Engine
+) -> None:
+    """A DSS auditor (DSS is no agency of the common model): 200, and no agency row visible."""
+    auditor = Principal("user:900", PrincipalKind.USER, "DSS", frozenset({Role.AUDITOR}))
+    app = app_client.app
+    assert isinstance(app, FastAPI)
+    app.dependency_overrides[current_principal] = lambda: auditor
+    try:
+        r = app_client.get("/rls-probe", headers={PURPOSE_HEADER: "audit"})
+    finally:
+        app.dependency_overrides.clear()
+    assert r.status_code == 200, r.text
+    if engine.dialect.name == "postgresql":
+        assert r.json()["state"] == ["DSS"]
+        assert r.json()["first"]["user"] == "openhhs_app" and r.json()["first"]["agencies"] == []
+    else:
+        assert r.json()["state"] is None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, event, text
@@ -64,6 +65,7 @@ def set_acting_principal(session: Session, principal: Principal) -> list[str]:
 ENV_SWITCH = "OPENHHS_RLS"
 _OFF = frozenset({"off", "0", "false", "no"})
 _INFO_KEY = "openhhs.rls.agencies"
+_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
 def rls_wanted(session: Session) -> bool:
@@ -104,7 +106,9 @@ def act_as_app(session: Session, principal: Principal) -> list[str] | None:
 
     agencies = acting_agencies(principal, current_policy(session))
     first = _INFO_KEY not in session.info
-    session.info[_INFO_KEY] = ",".join(Agency(a).value for a in agencies)
+    # not Agency(...): a principal may belong to a department that owns no rows (an auditor of
+    # DSS); its code is kept, harmlessly. Only the list separator must never appear in one.
+    session.info[_INFO_KEY] = ",".join(a for a in agencies if _CODE.fullmatch(a))
     if first:
         event.listen(session, "after_begin", _after_begin)
     _apply(session.connection(), session.info[_INFO_KEY])
