@@ -139,6 +139,12 @@ def dob_comparison() -> dict[str, Any]:
                 "one digit off or transposed",
                 start=0.07,
             ),
+            _level(
+                '"dob_year_l" = "dob_year_r" AND (("dob_month_l" = \'01\' AND "dob_day_l" = \'01\')'
+                " OR (\"dob_month_r\" = '01' AND \"dob_day_r\" = '01'))",
+                "same year, one is January 1 (year only)",
+                start=0.01,
+            ),
             _level('"dob_year_l" = "dob_year_r"', "same year", start=0.02),
             _level("ELSE", "different", start=0.03),
         ],
