@@ -18,3 +18,9 @@ def test_migrations_reach_head_and_match_the_models(engine: Engine) -> None:
 def test_upgrade_twice_is_a_no_op(engine: Engine) -> None:
     upgrade(engine)
     assert is_up_to_date(engine)
+
+
+def test_one_head_so_new_migrations_have_one_parent() -> None:
+    from openhhs.db.migrate import script_heads
+
+    assert len(script_heads()) == 1, f"merge the migration heads: {sorted(script_heads())}"
