@@ -30,7 +30,7 @@ def test_settings_build_in_splink_and_use_only_scorer_friendly_sql() -> None:
     frame = pd.DataFrame([{"unique_id": 1, **dict.fromkeys(FEATURE_COLUMNS)}])
     linker = Linker(DuckDBAPI(duckdb.connect()).register(frame), settings, log_level=None)
     names = [c.output_column_name for c in linker._settings_obj.comparisons]
-    assert names == ["first_name", "last_name", "dob", "ssn", "sex", "contact"]
+    assert names == ["first_name", "last_name", "dob", "ssn", "sex", "middle_initial", "contact"]
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             used = set(re.findall(r"([a-z_]+)\(", level["sql_condition"]))
