@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from openhhs.linkage.batch import (
     GuardLevels,
+    Scored,
+    cluster,
     guard_levels,
     guard_reason,
+    middles_differ,
     nickname_related,
     ssns_differ,
     year_only_date,
 )
-from openhhs.linkage.modelfile import default_model
+from openhhs.linkage.modelfile import Thresholds, default_model
 
 
 def test_guard_levels_are_found_by_label_in_the_shipped_model() -> None:
@@ -68,3 +73,26 @@ def test_two_valid_ssns_more_than_one_edit_apart_differ() -> None:
     assert not ssns_differ("123456780", "123456708")  # transposition
     assert not ssns_differ("123456780", None)
     assert ssns_differ("111223333", "441223333")  # same last four is no excuse
+
+
+def test_a_chain_cannot_join_two_different_middle_initials() -> None:
+    """A (middle J) ~ B (no middle) ~ C (middle S): the second merge is refused, to review."""
+    frame = pd.DataFrame({"unique_id": [0, 1, 2]})
+    scored = Scored(
+        rep={0: 0, 1: 1, 2: 2},
+        nodes=[0, 1, 2],
+        ssn={},
+        suffix={},
+        first_name={0: "MIGUEL", 1: "MIGUEL", 2: "MIGUEL"},
+        dob={0: "2015-02-25", 1: "2015-02-25", 2: "2015-02-25"},
+        middle={0: "J", 2: "S"},
+        pairs=[(20.0, 0.999999, 0, 1, 6, 5, -1), (19.0, 0.999998, 1, 2, 6, 5, -1)],
+        non_matches=[],
+        stats={},
+    )
+    result = cluster(frame, scored, Thresholds())
+    ids = list(result.clusters["cluster_id"])
+    assert ids[0] == ids[1] != ids[2]
+    assert list(result.review["reason"]) == ["different middle initials"]
+    assert middles_differ("J", "S")
+    assert not middles_differ("J", None) and not middles_differ("J", "J")

@@ -321,8 +321,9 @@ def decide(
 
 
 def _different(model: ActiveModel, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Two candidates known to be different people: SSN conflict or a pair below review."""
-    if ssn_conflict(a, b):
+    """Two candidates known to be different people: batch's cannot-link rules (SSNs, middle
+    initials) or a pair below review."""
+    if ssn_conflict(a, b) or batch.middles_differ(a.get("middle_initial"), b.get("middle_initial")):
         return True
     return model.scorer.score(a, b).match_probability < model.bands.review
 

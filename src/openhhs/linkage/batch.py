@@ -137,6 +137,11 @@ def ssns_differ(a: str | None, b: str | None) -> bool:
     return bool(a and b) and jellyfish.damerau_levenshtein_distance(str(a), str(b)) > 1
 
 
+def middles_differ(a: str | None, b: str | None) -> bool:
+    """Two known, different middle initials: batch refuses to chain such records together."""
+    return bool(a and b) and a != b
+
+
 def weight_of(probability: float) -> float:
     """Match weight (log2 Bayes odds) of a match probability."""
     p = min(max(probability, 1e-15), 1 - 1e-15)
@@ -153,10 +158,16 @@ class LinkResult:
 class _Components:
     """Union-find whose merges respect cannot-link constraints."""
 
-    def __init__(self, nodes: Iterable[int], ssn: dict[int, str]) -> None:
+    def __init__(
+        self, nodes: Iterable[int], ssn: dict[int, str], middle: dict[int, str] | None = None
+    ) -> None:
         self.parent: dict[int, int] = {n: n for n in nodes}
         self.members: dict[int, list[int]] = {n: [n] for n in self.parent}
         self.ssns: dict[int, set[str]] = {n: {ssn[n]} if n in ssn else set() for n in self.parent}
+        middle = middle or {}
+        self.middles: dict[int, set[str]] = {
+            n: {middle[n]} if n in middle else set() for n in self.parent
+        }
 
     def find(self, n: int) -> int:
         root = n
@@ -188,6 +199,13 @@ class _Components:
         self.parent[b] = a
         self.members[a].extend(self.members.pop(b))
         self.ssns[a] |= self.ssns.pop(b)
+        self.middles[a] |= self.middles.pop(b)
+
+    def middle_conflict(self, a: int, b: int) -> bool:
+        """Both clusters know a middle initial and share none: a chain joining two people."""
+        return all(middles_differ(x, y) for x in self.middles[a] for y in self.middles[b]) and bool(
+            self.middles[a] and self.middles[b]
+        )
 
 
 def _forbid(index: dict[int, set[int]], a: int, b: int) -> None:
@@ -237,6 +255,7 @@ class Scored:
     suffix: dict[int, str]
     first_name: dict[int, str]
     dob: dict[int, str]
+    middle: dict[int, str]
     # (match_weight, match_probability, id_l, id_r, gamma_first_name, gamma_dob, gamma_ssn),
     # strongest first, for pairs at or above the scoring floor
     pairs: list[tuple[float, float, int, int, int, int, int]]
@@ -271,6 +290,9 @@ def score(
     suffix = {int(u): s for u, s in zip(reps["unique_id"], reps["suffix"], strict=True) if s}
     first = {int(u): s for u, s in zip(reps["unique_id"], reps["first_name"], strict=True) if s}
     dob = {int(u): s for u, s in zip(reps["unique_id"], reps["dob"], strict=True) if s}
+    middle = {
+        int(u): s for u, s in zip(reps["unique_id"], reps["middle_initial"], strict=True) if s
+    }
 
     pairs: list[tuple[float, float, int, int, int, int, int]] = []
     non_matches: list[tuple[int, int]] = []
@@ -310,6 +332,7 @@ def score(
         suffix=suffix,
         first_name=first,
         dob=dob,
+        middle=middle,
         pairs=pairs,
         non_matches=non_matches,
         stats=stats,
@@ -403,7 +426,7 @@ def cluster(
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
 
-    comps = _Components(scored.nodes, ssn)
+    comps = _Components(scored.nodes, ssn, scored.middle)
     review_rows: list[tuple[int, int, float, float, str]] = []
     blocked = 0
     for w, p, a, b, why in edges:
@@ -417,6 +440,9 @@ def cluster(
         if ssn_cannot_link and comps.ssn_conflict(ra, rb):
             blocked += 1
             review_rows.append((a, b, w, p, "different SSNs"))
+        elif comps.middle_conflict(ra, rb):
+            blocked += 1
+            review_rows.append((a, b, w, p, "different middle initials"))
         elif comps.pair_conflict(ra, rb, forbidden):
             blocked += 1
             review_rows.append((a, b, w, p, "never-link or non-match pair across clusters"))
