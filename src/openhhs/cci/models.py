@@ -25,7 +25,9 @@ class EnterpriseId(Base):
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=EID_STATUS_ACTIVE, index=True)
-    merged_into: Mapped[str | None] = mapped_column(String(16), ForeignKey("cci_enterprise_id.id"))
+    merged_into: Mapped[str | None] = mapped_column(
+        String(16), ForeignKey("cci_enterprise_id.id"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
