@@ -275,6 +275,27 @@ def enforce(
     durable before the data leaves) unless `commit=False`, for callers inside a larger transaction
     they commit themselves.
     """
+    out = _filter(
+        principal, purpose, person_id, payload, session=session, at=at, policy=policy, facts=facts
+    )
+    _audit(session, principal, purpose, person_id, out, request_id, action)
+    if commit:
+        session.commit()
+    return out
+
+
+def _filter(
+    principal: Principal,
+    purpose: str,
+    person_id: str,
+    payload: Mapping[str, Any],
+    *,
+    session: Session,
+    at: dt.datetime | None,
+    policy: Policy | None,
+    facts: PersonFacts | None,
+) -> Enforced:
+    """The decisions of `enforce` without its audit entries (reads only, takes no lock)."""
     at = at or dt.datetime.now(dt.UTC)
     policy = policy or current_policy(session)
     if facts is None or facts.person_id != person_id:
@@ -330,9 +351,6 @@ def enforce(
             out.denied.setdefault(UNCATALOGUED, "not a catalogued data element")
             result[section] = redacted("not a catalogued data element")
     out.payload = result
-    _audit(session, principal, purpose, person_id, out, request_id, action)
-    if commit:
-        session.commit()
     return out
 
 
@@ -391,24 +409,30 @@ def enforce_many(
     """`enforce` for a page of results (search, caseload): one policy read and one commit.
 
     Each person still gets their own audit entries (who looked at whom), written in one
-    transaction instead of one per result.
+    transaction instead of one per result. Every person is decided first and the entries are
+    appended afterwards, so the audit chain's lock (taken by the first entry, held until the
+    commit) is not held while the facts of the other persons are read: holding it through
+    the reads serialized concurrent searches.
     """
     at = at or dt.datetime.now(dt.UTC)
     policy = current_policy(session)
-    out = [
-        enforce(
-            principal,
-            purpose,
+    pages = [
+        (
             person_id,
-            payload,
-            session=session,
-            at=at,
-            request_id=request_id,
-            action=action,
-            policy=policy,
-            commit=False,
+            _filter(
+                principal,
+                purpose,
+                person_id,
+                payload,
+                session=session,
+                at=at,
+                policy=policy,
+                facts=None,
+            ),
         )
         for person_id, payload in items
     ]
+    for person_id, enforced in pages:
+        _audit(session, principal, purpose, person_id, enforced, request_id, action)
     session.commit()
-    return out
+    return [enforced for _person_id, enforced in pages]
