@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from openhhs.access._audit import emit, event_for
 from openhhs.access.agreement import item_categories
-from openhhs.access.facts import load_facts
+from openhhs.access.facts import load_facts, load_facts_many
 from openhhs.access.pdp import Decision, PersonFacts, evaluate
 from openhhs.access.policy import Policy
 from openhhs.access.principal import Principal
@@ -416,6 +416,8 @@ def enforce_many(
     """
     at = at or dt.datetime.now(dt.UTC)
     policy = current_policy(session)
+    items = list(items)
+    facts = load_facts_many(session, [person_id for person_id, _payload in items], at=at)
     pages = [
         (
             person_id,
@@ -427,7 +429,7 @@ def enforce_many(
                 session=session,
                 at=at,
                 policy=policy,
-                facts=None,
+                facts=facts.get(person_id),
             ),
         )
         for person_id, payload in items

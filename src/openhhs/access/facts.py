@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.access.models import Consent, ConsentStatus
 from openhhs.access.pdp import ConsentFact, PersonFacts
-from openhhs.access.persons import person_aliases, record_agencies, source_person_ids
+from openhhs.access.persons import (
+    person_aliases,
+    record_agencies,
+    source_person_ids,
+    uses_cci_resolver,
+)
 from openhhs.model import Enrollment
 from openhhs.model.codes import EnrollmentStatus
 
@@ -47,12 +53,82 @@ def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFa
     )
 
 
+def load_facts_many(
+    session: Session, person_ids: Sequence[str], *, at: dt.datetime
+) -> dict[str, PersonFacts]:
+    """`load_facts` for a page of persons in five queries instead of five per person.
+
+    Only the common case is batched: an active Enterprise ID that nothing was merged into,
+    resolved by the Common Client Index. Any other id (an alias, a survivor of a merge, an
+    unknown id, or a plugged-in resolver) goes through `load_facts` on its own, so the facts
+    are the same either way.
+    """
+    wanted = list(dict.fromkeys(person_ids))
+    out: dict[str, PersonFacts] = {}
+    simple: list[str] = []
+    if wanted and uses_cci_resolver():
+        from openhhs.cci.models import EnterpriseId, Link
+
+        rows = session.execute(
+            select(EnterpriseId.id, EnterpriseId.merged_into).where(
+                or_(EnterpriseId.id.in_(wanted), EnterpriseId.merged_into.in_(wanted))
+            )
+        ).all()
+        plain = {r[0] for r in rows if r[1] is None}
+        has_alias = {r[1] for r in rows if r[1] is not None}
+        simple = [p for p in wanted if p in plain and p not in has_alias]
+        members: dict[str, list[int]] = {p: [] for p in simple}
+        if simple:
+            for sp_id, eid in session.execute(
+                select(Link.source_person_id, Link.enterprise_id).where(
+                    Link.enterprise_id.in_(simple)
+                )
+            ):
+                members[eid].append(sp_id)
+        owners = record_agencies(session, [i for ids in members.values() for i in ids])
+        active: dict[int, set[str]] = {}
+        if owners:
+            today = at.date()
+            for sp_id, agency in session.execute(
+                select(Enrollment.source_person_id, Enrollment.agency_id)
+                .where(
+                    Enrollment.source_person_id.in_(list(owners)),
+                    Enrollment.status == EnrollmentStatus.ACTIVE,
+                    Enrollment.is_deleted.is_(False),
+                    or_(Enrollment.start_date.is_(None), Enrollment.start_date <= today),
+                    or_(Enrollment.end_date.is_(None), Enrollment.end_date >= today),
+                )
+                .distinct()
+            ):
+                active.setdefault(sp_id, set()).add(agency)
+        consents: dict[str, list[Consent]] = {p: [] for p in simple}
+        if simple:
+            for c in session.scalars(select(Consent).where(Consent.person_id.in_(simple))):
+                consents[c.person_id].append(c)
+        for p in simple:
+            live = [i for i in members[p] if i in owners]
+            out[p] = PersonFacts(
+                person_id=p,
+                record_agencies=frozenset(owners[i] for i in live),
+                active_case_agencies=frozenset(a for i in live for a in active.get(i, ())),
+                consents=_consents_from(consents[p], at),
+            )
+    for p in wanted:
+        if p not in out:
+            out[p] = load_facts(session, p, at=at)
+    return out
+
+
 def consents_in_effect(
     session: Session, person_id: str, *, at: dt.datetime
 ) -> tuple[ConsentFact, ...]:
     """Given consents not withdrawn (by a later row) and not expired at `at`."""
     ids = person_aliases(session, person_id)
     rows = list(session.scalars(select(Consent).where(Consent.person_id.in_(ids))))
+    return _consents_from(rows, at)
+
+
+def _consents_from(rows: Sequence[Consent], at: dt.datetime) -> tuple[ConsentFact, ...]:
     withdrawn = {
         r.withdraws_id
         for r in rows

@@ -38,6 +38,17 @@ def set_person_resolver(resolver: PersonResolver | None) -> None:
     _resolver = resolver or _cci_members
 
 
+def uses_cci_resolver() -> bool:
+    """Whether ids resolve through the Common Client Index (so its tables may be batch-read)."""
+    if _resolver is not _cci_members:
+        return False
+    try:
+        import openhhs.cci.models  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def source_person_ids(session: Session, person_id: str) -> list[int]:
     return list(_resolver(session, person_id))
 
