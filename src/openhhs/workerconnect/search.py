@@ -206,8 +206,15 @@ def score(q: StdCriteria, c: Candidate, case_hit: bool = False) -> tuple[float, 
     return (round(got / possible, 4) if possible else 0.0), matched
 
 
-def candidates(session: Session, q: StdCriteria, agency: str) -> tuple[list[Candidate], set[int]]:
-    """Records reachable through indexed keys; plus the ids matched by the caller's case number."""
+def candidates(
+    session: Session, q: StdCriteria, agency: str
+) -> tuple[list[Candidate], set[int], dict[int, str]]:
+    """Records reachable through indexed keys; the ids matched by the caller's case number;
+    the Enterprise ID of each linked record (read in the same query: a common surname has
+    thousands of candidates, and looking their links up afterwards took most of a search).
+    """
+    from openhhs.cci.models import Link
+
     conds = []
     if q.last:
         conds.append(SourcePerson.last_name == q.last)
@@ -243,7 +250,7 @@ def candidates(session: Session, q: StdCriteria, agency: str) -> tuple[list[Cand
         if case_ids:
             conds.append(SourcePerson.id.in_(sorted(case_ids)))
     if not conds:
-        return [], case_ids
+        return [], case_ids, {}
     rows = session.execute(
         select(
             SourcePerson.id,
@@ -254,11 +261,19 @@ def candidates(session: Session, q: StdCriteria, agency: str) -> tuple[list[Cand
             SourcePerson.dob,
             SourcePerson.ssn_last4,
             SourcePerson.phone,
+            Link.enterprise_id,
         )
+        .outerjoin(Link, Link.source_person_id == SourcePerson.id)
         .where(or_(*conds), SourcePerson.is_deleted.is_(False))
         .limit(MAX_CANDIDATES)
     )
-    return [Candidate(*r) for r in rows], case_ids
+    cands: list[Candidate] = []
+    eid_of: dict[int, str] = {}
+    for r in rows:
+        cands.append(Candidate(*r[:8]))
+        if r[8] is not None:
+            eid_of[r[0]] = r[8]
+    return cands, case_ids, eid_of
 
 
 def rank(
@@ -296,22 +311,11 @@ def search(
     session: Session, criteria: SearchCriteria, agency: str, *, page: int = 1, page_size: int = 10
 ) -> SearchPage:
     """Ranked, paginated persons for the criteria (raw: the caller enforces what is shown)."""
-    from openhhs.cci.models import Link
-
     q = standardize_criteria(criteria)
     require_selective(q)
     page = max(1, page)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    cands, case_ids = candidates(session, q, agency)
-    ids = [c.id for c in cands]
-    eid_of: dict[int, str] = {}
-    for chunk in _chunks(ids, 900):
-        rows = session.execute(
-            select(Link.source_person_id, Link.enterprise_id).where(
-                Link.source_person_id.in_(chunk)
-            )
-        )
-        eid_of.update((r[0], r[1]) for r in rows)
+    cands, case_ids, eid_of = candidates(session, q, agency)
     hits = rank(q, cands, case_ids, eid_of)
     start = (page - 1) * page_size
     return SearchPage(hits[start : start + page_size], len(hits), page, page_size)
