@@ -22,6 +22,8 @@ from openhhs.screening.params import Snapshot
 F8 = npt.NDArray[np.float64]
 B1 = npt.NDArray[np.bool_]
 
+INCOME = ("incomes",)  # the request field an income test depends on
+
 
 class Status(IntEnum):
     NOT_ELIGIBLE = 0
@@ -92,6 +94,38 @@ class Decide:
         self._values.append(value)
         self._limits.append(limit)
         return self
+
+    def income_test(
+        self,
+        income: F8,
+        limit: float | F8,
+        period: str,
+        *,
+        params: tuple[str, ...],
+        person_eligible: B1 | None = None,
+    ) -> RuleResult:
+        """Close the rule with the usual last test: `likely` at or under the limit, else not.
+
+        `period` ("year" or "month") picks the reason templates `income_within_<period>` and
+        `income_over_<period>`.
+        """
+        return self.when(
+            income <= limit,
+            Status.LIKELY,
+            f"income_within_{period}",
+            value=income,
+            limit=limit,
+            inputs=INCOME,
+            params=params,
+        ).otherwise(
+            Status.NOT_ELIGIBLE,
+            f"income_over_{period}",
+            value=income,
+            limit=limit,
+            inputs=INCOME,
+            params=params,
+            person_eligible=person_eligible,
+        )
 
     def otherwise(
         self,

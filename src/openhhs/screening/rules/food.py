@@ -11,7 +11,6 @@ from openhhs.screening.params import Snapshot
 from openhhs.screening.rules._base import Decide, RuleResult, Status, fpg, rule
 from openhhs.screening.rules.health import medicaid_person
 
-INCOME = ("incomes",)
 L, N, E = Status.LIKELY, Status.NOT_ELIGIBLE, Status.ELIGIBLE
 
 
@@ -193,23 +192,8 @@ def wic(d: Derived, p: Snapshot) -> RuleResult:
         Decide(d.H)
         .when(~has_category, N, "no_eligible_member", inputs=("age", "pregnant"))
         .when(adjunct, L, "wic_adjunctive", inputs=("benefitsMedicaid", "incomes"))
-        .when(
-            income_ok,
-            L,
-            "income_within_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("wic.income_limit",),
-        )
-        .otherwise(
-            N,
-            "income_over_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("wic.income_limit",),
-            person_eligible=person,
+        .income_test(
+            d.income_yearly, limit, "year", params=("wic.income_limit",), person_eligible=person
         )
     )
 
@@ -245,21 +229,10 @@ def summer_ebt(d: Derived, p: Snapshot) -> RuleResult:
         Decide(d.H)
         .when(~d.hany(kid), N, "no_eligible_member", inputs=("age",))
         .when(categorical, L, "categorical_benefit", inputs=("incomes", "benefitsMedicaid"))
-        .when(
-            income_ok,
-            L,
-            "income_within_month",
-            value=d.income_monthly,
-            limit=limit,
-            inputs=INCOME,
-            params=("school_meals.summer_ebt_limit",),
-        )
-        .otherwise(
-            N,
-            "income_over_month",
-            value=d.income_monthly,
-            limit=limit,
-            inputs=INCOME,
+        .income_test(
+            d.income_monthly,
+            limit,
+            "month",
             params=("school_meals.summer_ebt_limit",),
             person_eligible=person,
         )
@@ -274,21 +247,10 @@ def csfp(d: Derived, p: Snapshot) -> RuleResult:
     return (
         Decide(d.H)
         .when(~d.hany(senior), N, "no_eligible_member", inputs=("age",))
-        .when(
-            ok,
-            L,
-            "income_within_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("nyc.csfp_pct", "hhs.fpg"),
-        )
-        .otherwise(
-            N,
-            "income_over_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
+        .income_test(
+            d.income_yearly,
+            limit,
+            "year",
             params=("nyc.csfp_pct", "hhs.fpg"),
             person_eligible=senior & d.to_person(ok),
         )

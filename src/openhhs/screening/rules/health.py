@@ -7,7 +7,7 @@ import numpy as np
 
 from openhhs.screening.household import Derived
 from openhhs.screening.params import Snapshot
-from openhhs.screening.rules._base import Decide, RuleResult, Status, fpg, rule
+from openhhs.screening.rules._base import INCOME, Decide, RuleResult, Status, fpg, rule
 
 
 def _pct(p: Snapshot, key: str, guide: np.ndarray) -> np.ndarray:
@@ -16,7 +16,6 @@ def _pct(p: Snapshot, key: str, guide: np.ndarray) -> np.ndarray:
 
 
 L, N, E = Status.LIKELY, Status.NOT_ELIGIBLE, Status.ELIGIBLE
-INCOME = ("incomes",)
 
 
 def medicaid_person(d: Derived, p: Snapshot) -> dict[str, np.ndarray]:
@@ -232,23 +231,8 @@ def family_planning(d: Derived, p: Snapshot) -> RuleResult:
     return (
         Decide(d.H)
         .when(~d.hany(who), N, "no_eligible_member", inputs=("age", "benefitsMedicaid"))
-        .when(
-            ok,
-            L,
-            "income_within_month",
-            value=d.income_monthly,
-            limit=limit,
-            inputs=INCOME,
-            params=params,
-        )
-        .otherwise(
-            N,
-            "income_over_month",
-            value=d.income_monthly,
-            limit=limit,
-            inputs=INCOME,
-            params=params,
-            person_eligible=who & d.to_person(ok),
+        .income_test(
+            d.income_monthly, limit, "month", params=params, person_eligible=who & d.to_person(ok)
         )
     )
 
@@ -272,23 +256,8 @@ def home_care(d: Derived, p: Snapshot) -> RuleResult:
     return (
         Decide(d.H)
         .when(~d.hany(who), N, "no_eligible_member", inputs=("age", "disabled"))
-        .when(
-            ok,
-            L,
-            "income_within_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=params,
-        )
-        .otherwise(
-            N,
-            "income_over_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=params,
-            person_eligible=who & d.to_person(ok),
+        .income_test(
+            d.income_yearly, limit, "year", params=params, person_eligible=who & d.to_person(ok)
         )
     )
 
@@ -302,23 +271,8 @@ def nurse_family_partnership(d: Derived, p: Snapshot) -> RuleResult:
     return (
         Decide(d.H)
         .when(~d.hany(who), N, "no_eligible_member", inputs=("pregnant",))
-        .when(
-            ok,
-            L,
-            "income_within_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=params,
-        )
-        .otherwise(
-            N,
-            "income_over_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=params,
-            person_eligible=who & d.to_person(ok),
+        .income_test(
+            d.income_yearly, limit, "year", params=params, person_eligible=who & d.to_person(ok)
         )
     )
 

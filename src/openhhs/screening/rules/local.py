@@ -8,10 +8,9 @@ import numpy as np
 from openhhs.model.codes import IncomeType, RentalType
 from openhhs.screening.household import Derived
 from openhhs.screening.params import Snapshot
-from openhhs.screening.rules._base import B1, Decide, RuleResult, Status, fpg, rule
+from openhhs.screening.rules._base import B1, INCOME, Decide, RuleResult, Status, fpg, rule
 
 L, N, E, M = Status.LIKELY, Status.NOT_ELIGIBLE, Status.ELIGIBLE, Status.NEED_MORE_INFO
-INCOME = ("incomes",)
 HOUSING = ("livingRenting", "livingOwner")
 
 
@@ -126,23 +125,7 @@ def star(d: Derived, p: Snapshot) -> RuleResult:
         .when(_housing_unknown(d), M, "housing_unknown", inputs=HOUSING)
         .when(~d.owner, N, "not_owner", inputs=HOUSING)
         .when(~d.head_on_deed, N, "not_on_deed", inputs=("livingOwnerOnDeed",))
-        .when(
-            d.income_yearly <= limit,
-            L,
-            "income_within_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("nyc.star_income_limit",),
-        )
-        .otherwise(
-            N,
-            "income_over_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("nyc.star_income_limit",),
-        )
+        .income_test(d.income_yearly, limit, "year", params=("nyc.star_income_limit",))
     )
 
 
@@ -154,23 +137,7 @@ def _homeowner_exemption(d: Derived, p: Snapshot, who: B1) -> RuleResult:
         .when(~d.owner, N, "not_owner", inputs=HOUSING)
         .when(~d.hany(who), N, "no_eligible_member", inputs=("age", "disabled"))
         .when(~d.head_on_deed, N, "not_on_deed", inputs=("livingOwnerOnDeed",))
-        .when(
-            d.income_yearly <= limit,
-            L,
-            "income_within_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("nyc.sche_income_limit",),
-        )
-        .otherwise(
-            N,
-            "income_over_year",
-            value=d.income_yearly,
-            limit=limit,
-            inputs=INCOME,
-            params=("nyc.sche_income_limit",),
-        )
+        .income_test(d.income_yearly, limit, "year", params=("nyc.sche_income_limit",))
     )
 
 

@@ -9,10 +9,9 @@ import numpy as np
 
 from openhhs.screening.household import Derived
 from openhhs.screening.params import Snapshot
-from openhhs.screening.rules._base import Decide, RuleResult, Status, rule
+from openhhs.screening.rules._base import INCOME, Decide, RuleResult, Status, rule
 
 L, N, E = Status.LIKELY, Status.NOT_ELIGIBLE, Status.ELIGIBLE
-INCOME = ("incomes",)
 
 
 def filing_status(d: Derived) -> np.ndarray:
