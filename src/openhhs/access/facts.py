@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.access.models import Consent, ConsentStatus
@@ -27,6 +27,17 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+def _active_on(source_person_ids: Iterable[int], today: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """An active, undeleted enrollment of one of these source records, open on `today`."""
+    return (
+        Enrollment.source_person_id.in_(list(source_person_ids)),
+        Enrollment.status == EnrollmentStatus.ACTIVE,
+        Enrollment.is_deleted.is_(False),
+        or_(Enrollment.start_date.is_(None), Enrollment.start_date <= today),
+        or_(Enrollment.end_date.is_(None), Enrollment.end_date >= today),
+    )
+
+
 def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFacts:
     ids = source_person_ids(session, person_id)
     owners = record_agencies(session, ids)
@@ -34,15 +45,7 @@ def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFa
     if owners:
         today = at.date()
         rows = session.scalars(
-            select(Enrollment.agency_id)
-            .where(
-                Enrollment.source_person_id.in_(list(owners)),
-                Enrollment.status == EnrollmentStatus.ACTIVE,
-                Enrollment.is_deleted.is_(False),
-                or_(Enrollment.start_date.is_(None), Enrollment.start_date <= today),
-                or_(Enrollment.end_date.is_(None), Enrollment.end_date >= today),
-            )
-            .distinct()
+            select(Enrollment.agency_id).where(*_active_on(owners, today)).distinct()
         )
         active = frozenset(rows)
     return PersonFacts(
@@ -91,13 +94,7 @@ def load_facts_many(
             today = at.date()
             for sp_id, agency in session.execute(
                 select(Enrollment.source_person_id, Enrollment.agency_id)
-                .where(
-                    Enrollment.source_person_id.in_(list(owners)),
-                    Enrollment.status == EnrollmentStatus.ACTIVE,
-                    Enrollment.is_deleted.is_(False),
-                    or_(Enrollment.start_date.is_(None), Enrollment.start_date <= today),
-                    or_(Enrollment.end_date.is_(None), Enrollment.end_date >= today),
-                )
+                .where(*_active_on(owners, today))
                 .distinct()
             ):
                 active.setdefault(sp_id, set()).add(agency)
