@@ -212,28 +212,18 @@ def link_record(
         after[previous] = [r for r in before[previous] if r != source_person_id]
     if enterprise_id is None:
         kind = "create" if previous is None else "split"
-        _emit(
-            session,
-            kind,
-            target,
-            other=previous,
-            before=before,
-            after=after,
-            actor=actor,
-            reason=reason,
-        )
     else:
         kind = "link" if previous is None else "relink"
-        _emit(
-            session,
-            kind,
-            target,
-            other=previous,
-            before=before,
-            after=after,
-            actor=actor,
-            reason=reason,
-        )
+    _emit(
+        session,
+        kind,
+        target,
+        other=previous,
+        before=before,
+        after=after,
+        actor=actor,
+        reason=reason,
+    )
     return target
 
 
