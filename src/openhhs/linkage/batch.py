@@ -306,7 +306,8 @@ def score(
             for a, b, w, p, gf, gd, gs in con.sql(
                 "select unique_id_l, unique_id_r, match_weight, match_probability, "  # noqa: S608
                 f"gamma_first_name, gamma_dob, gamma_ssn from {table} "
-                f"where match_weight >= {floor_w!r} order by match_weight desc"
+                f"where match_weight >= {floor_w!r} "
+                "order by match_weight desc, unique_id_l, unique_id_r"
             ).fetchall()
         ]
         con.sql(
