@@ -331,3 +331,53 @@ def test_record_defaults_and_validation(session: Session) -> None:
     assert huge.detail["truncated"] is True and len(huge.elements) == 500
     session.commit()
     assert verify(session.get_bind()).ok  # type: ignore[arg-type]
+
+
+def test_many_entries_in_one_transaction_chain_across_savepoints(engine: Engine) -> None:
+    """`record` reads the chain's head once per transaction; a savepoint rolled back after
+    its entries must not leave the next entry chained to one that is gone."""
+    with Session(engine) as session, session.begin():
+        first = [record(session, actor="w", action="read", person_id=f"P{i}") for i in range(3)]
+        assert [e.seq for e in first] == [1, 2, 3]
+        assert first[1].prev_hash == first[0].hash and first[2].prev_hash == first[1].hash
+        savepoint = session.begin_nested()
+        record(session, actor="w", action="read", person_id="gone")
+        savepoint.rollback()
+        after = record(session, actor="w", action="read", person_id="P3")
+        assert (after.seq, after.prev_hash) == (4, first[2].hash)
+        with session.begin_nested():
+            inner = record(session, actor="w", action="read", person_id="P4")
+        last = record(session, actor="w", action="read", person_id="P5")
+        assert (inner.seq, last.seq, last.prev_hash) == (5, 6, inner.hash)
+    with Session(engine) as session:
+        record(session, actor="w", action="read", person_id="P6")
+        session.rollback()
+        again = record(session, actor="w", action="read", person_id="P6")
+        assert again.seq == 7  # the rolled-back entry's head is not reused
+        session.commit()
+    result = verify(engine)
+    assert result.ok and result.entries == 7, str(result)
+
+
+def test_concurrent_transactions_of_many_entries_keep_one_chain(engine: Engine) -> None:
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(4):
+                with Session(engine) as session:
+                    session.execute(text("select 1")).scalar()
+                    for j in range(5):
+                        record(session, actor=f"w{n}", action="read", person_id=f"P{i}-{j}")
+                    session.commit()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    result = verify(engine)
+    assert result.ok and result.entries == 60, str(result)

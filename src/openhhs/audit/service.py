@@ -37,6 +37,35 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("DELETE FROM audit_log WHERE 0 = 1"))
 
 
+# session.info key: (transaction, seq, hash) of the last entry this session appended, so the
+# entries of one transaction (a search page audits every person on it) take the chain lock and
+# read the chain's head once instead of once per entry.
+_HEAD_KEY = "openhhs.audit.head"
+
+
+def _innermost(session: Session) -> object:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the last entry, with this transaction holding the chain's lock.
+
+    The lock lasts until the transaction ends, so while the same (innermost) transaction is
+    open nobody else can have appended since this session's own last entry: that entry is the
+    head. A new transaction, or a savepoint begun or rolled back since, is a different object
+    and reads the head again under the lock. The transaction object itself is kept (not its
+    id(), which a later transaction could reuse).
+    """
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None and cached[0] is _innermost(session) and cached[0] is not None:
+        return cached[1], cached[2]
+    _lock_chain(session)
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
 MAX_ELEMENTS = 500
 MAX_DETAIL_CHARS = 16_000
 
@@ -77,7 +106,7 @@ def record(
     detail: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain (flushed, not committed) and return it.
+    """Append one entry to the chain (added to `session`, not committed) and return it.
 
     `action`: read, write, deny, export, login, admin. `outcome` defaults to `denied` for a
     deny and `success` otherwise. `elements` names what was returned or changed
@@ -92,11 +121,8 @@ def record(
         raise InvalidInput(f"audit: {exc}") from exc
     if isinstance(elements, str):
         elements = [elements]
-    _lock_chain(session)
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    last_seq, prev_hash = _chain_head(session)
+    seq = last_seq + 1
     fields: dict[str, Any] = {
         "seq": seq,
         "at": _as_utc(at or utcnow()),
@@ -112,8 +138,10 @@ def record(
         "detail": _bounded_detail(detail),
     }
     entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, fields))
+    # Added, not flushed: the entries of one transaction go to the database together at its
+    # next flush (the commit, or a query's autoflush), under the lock taken above.
     session.add(entry)
-    session.flush()
+    session.info[_HEAD_KEY] = (_innermost(session), seq, entry.hash)
     return entry
 
 
