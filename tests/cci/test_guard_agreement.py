@@ -30,7 +30,7 @@ HOME = {
     "phone": "+13476116631",
 }
 # Low bands: the weight alone would auto-link every pair here, so only the guard can refuse.
-LOW = Thresholds(auto_link=0.05, review=0.01, margin=3.0)
+LOW = Thresholds(auto_link=0.01, review=0.002, margin=3.0)
 
 
 @pytest.fixture(params=["real bands", "low bands"])

@@ -40,7 +40,7 @@ def test_index_survives_a_restart_and_is_shared_by_workers(
         found = match(other, {**MARIA, "first_name": "Maria", "ssn": "212-45-9876"})
         assert [c.source_person_id for c in found] == [a.id]
         keys = other.scalar(select(func.count()).select_from(BlockKey))
-        assert keys == len(index.blocking_keys(index.stored_features(other, a.id) or {}))
+        assert keys == len(index.index_keys(index.stored_features(other, a.id) or {}))
 
 
 def test_match_ranks_candidates_with_probability_and_breakdown(

@@ -25,7 +25,10 @@ records = st.fixed_dictionaries(
 def test_any_record_gives_every_column_and_never_raises(record: dict[str, object]) -> None:
     features = to_features(record)
     assert tuple(features) == FEATURE_COLUMNS
+    forms = features.pop("first_name_forms")
     assert all(v is None or (isinstance(v, str) and v) for v in features.values())
+    # the nickname forms: a list holding the given name itself, or None without a given name
+    assert forms is None if features["first_name"] is None else features["first_name"] in forms
 
 
 # Realistic values: standardizing garbage twice is the standardizers' business, not linkage's.
@@ -75,6 +78,15 @@ def test_names_are_upper_ascii_with_nickname_and_surname_parts() -> None:
     assert f["last_name"] == "GARCIA LOPEZ"
     assert (f["last_name_part1"], f["last_name_part2"]) == ("GARCIA", "LOPEZ")
     assert f["suffix"] == "JR"
+
+
+def test_nickname_forms_list_every_formal_name() -> None:
+    polly, mary = to_features({"first_name": "Polly"}), to_features({"first_name": "Mary"})
+    assert "MARY" in polly["first_name_forms"] and "POLLY" in polly["first_name_forms"]
+    assert set(polly["first_name_forms"]) & set(mary["first_name_forms"])
+    assert not set(to_features({"first_name": "John"})["first_name_forms"]) & set(
+        mary["first_name_forms"]
+    )
 
 
 def test_non_latin_names_survive() -> None:

@@ -16,7 +16,7 @@ from openhhs.linkage.registry import mark_current, store_model
 from openhhs.linkage.settings import CONTACT_M, SURNAME_M, build_settings
 from openhhs.linkage.train import promote, train
 
-ALLOWED_FUNCTIONS = {"jaro_winkler_similarity", "damerau_levenshtein"}
+ALLOWED_FUNCTIONS = {"jaro_winkler_similarity", "damerau_levenshtein", "list_has_any"}
 
 
 def test_settings_build_in_splink_and_use_only_scorer_friendly_sql() -> None:

@@ -74,6 +74,24 @@ def blocking_keys(f: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def household_key(f: Mapping[str, Any]) -> str | None:
+    """The record's home (street and unit), stored beside the blocking keys but never used to
+    find candidates: `household_mates` reads it for batch linkage's household evidence."""
+    return _h("hh", f["street_unit"]) if f.get("street_unit") else None
+
+
+def index_keys(f: Mapping[str, Any]) -> list[str]:
+    """What `index_record` stores: the blocking keys and the household key."""
+    hh = household_key(f)
+    return [*blocking_keys(f), hh] if hh else blocking_keys(f)
+
+
+def household_mates(session: Session, f: Mapping[str, Any], *, exclude: int) -> list[int]:
+    """Other indexed records at the same street and unit (at most `KEY_CAP`)."""
+    key = household_key(f)
+    return [i for i in candidate_ids(session, [key]) if i != exclude] if key else []
+
+
 def index_record(session: Session, source_person_id: int, features: Mapping[str, Any]) -> None:
     """Store (or replace) one record's features and keys; visible to every worker on commit."""
     row = session.get(MatchFeatures, source_person_id)
@@ -85,7 +103,7 @@ def index_record(session: Session, source_person_id: int, features: Mapping[str,
     else:
         row.features = dict(features)
         row.updated_at = utcnow()
-    keys = blocking_keys(features)
+    keys = index_keys(features)
     if keys:
         session.execute(
             insert(BlockKey),
@@ -116,7 +134,7 @@ def index_many(
             insert(MatchFeatures),
             [{"source_person_id": rid, "features": dict(f), "updated_at": now} for rid, f in batch],
         )
-        keys = [{"key": k, "source_person_id": rid} for rid, f in batch for k in blocking_keys(f)]
+        keys = [{"key": k, "source_person_id": rid} for rid, f in batch for k in index_keys(f)]
         if keys:
             session.execute(insert(BlockKey), keys)
         batch.clear()

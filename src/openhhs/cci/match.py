@@ -371,6 +371,12 @@ def upsert(
     decision, reason, top, to_review = decide(
         scored, features, model, blocked_eids=blocked_eids, forced_eids=forced_eids
     )
+    if (
+        decision == "review"
+        and top is not None
+        and _household_vouches(session, rid, features, top, current, model)
+    ):
+        decision, reason, to_review = "linked", "same name and birth date; household moved", []
     shown = tuple(candidates[:10])
     best = top.best if top else None
     if decision == "linked" and top is not None:
@@ -412,6 +418,42 @@ def upsert(
         return MatchOutcome(rid, current, "unchanged", reason, best, shown)
     out = _keep_alone(session, rid, current, actor, reason)
     return MatchOutcome(rid, out.enterprise_id, out.decision, reason, best, shown)
+
+
+def _household_vouches(
+    session: Session,
+    rid: int,
+    features: Mapping[str, Any],
+    top: _EidScore,
+    current: str | None,
+    model: ActiveModel,
+) -> bool:
+    """Batch linkage's household evidence (`openhhs.linkage.batch._household_pass`) online.
+
+    A review-band best candidate with the same first name and full date of birth at another
+    address links when another record of this household already shares an Enterprise ID with
+    another record of the candidate's household: the family moved together.
+    """
+    best = top.best
+    if top.guard or not model.bands.review <= best.match_probability < model.bands.auto_link:
+        return False
+    if not batch.same_name_and_birth(
+        (features.get("first_name"), top.features.get("first_name")),
+        (features.get("dob"), top.features.get("dob")),
+    ):
+        return False
+    home, theirs = features.get("street_unit"), top.features.get("street_unit")
+    if not home or not theirs or home == theirs:
+        return False
+    if batch.middles_differ(features.get("middle_initial"), top.features.get("middle_initial")):
+        return False
+    mates = index.household_mates(session, features, exclude=rid)
+    others = index.household_mates(session, top.features, exclude=best.source_person_id)
+    if not mates or not others:
+        return False
+    skip = {top.eid, current}
+    ours = set(_eids_of(session, set(mates)).values()) - skip
+    return bool(ours & (set(_eids_of(session, set(others)).values()) - skip))
 
 
 def _lock_keys(session: Session, keys: list[str]) -> None:

@@ -159,7 +159,11 @@ class _Components:
     """Union-find whose merges respect cannot-link constraints."""
 
     def __init__(
-        self, nodes: Iterable[int], ssn: dict[int, str], middle: dict[int, str] | None = None
+        self,
+        nodes: Iterable[int],
+        ssn: dict[int, str],
+        middle: dict[int, str] | None = None,
+        sources: dict[int, set[str]] | None = None,
     ) -> None:
         self.parent: dict[int, int] = {n: n for n in nodes}
         self.members: dict[int, list[int]] = {n: [n] for n in self.parent}
@@ -168,6 +172,8 @@ class _Components:
         self.middles: dict[int, set[str]] = {
             n: {middle[n]} if n in middle else set() for n in self.parent
         }
+        sources = sources or {}
+        self.sources: dict[int, set[str]] = {n: set(sources.get(n, ())) for n in self.parent}
 
     def find(self, n: int) -> int:
         root = n
@@ -200,6 +206,7 @@ class _Components:
         self.members[a].extend(self.members.pop(b))
         self.ssns[a] |= self.ssns.pop(b)
         self.middles[a] |= self.middles.pop(b)
+        self.sources[a] |= self.sources.pop(b)
 
     def middle_conflict(self, a: int, b: int) -> bool:
         """Both clusters know a middle initial and share none: a chain joining two people."""
@@ -261,6 +268,7 @@ class Scored:
     pairs: list[tuple[float, float, int, int, int, int, int]]
     non_matches: list[tuple[int, int]]  # confident non-match pairs among the nodes of `pairs`
     stats: dict[str, Any]
+    street_unit: dict[int, str] = field(default_factory=dict)  # for household evidence
 
 
 def score(
@@ -292,6 +300,9 @@ def score(
     dob = {int(u): s for u, s in zip(reps["unique_id"], reps["dob"], strict=True) if s}
     middle = {
         int(u): s for u, s in zip(reps["unique_id"], reps["middle_initial"], strict=True) if s
+    }
+    street_unit = {
+        int(u): s for u, s in zip(reps["unique_id"], reps["street_unit"], strict=True) if s
     }
 
     pairs: list[tuple[float, float, int, int, int, int, int]] = []
@@ -337,6 +348,7 @@ def score(
         pairs=pairs,
         non_matches=non_matches,
         stats=stats,
+        street_unit=street_unit,
     )
 
 
@@ -348,11 +360,15 @@ def link(
     thresholds: Thresholds | None = None,
     relambda: bool = True,
     ssn_cannot_link: bool = True,
+    one_per_source: str | None = None,
 ) -> LinkResult:
     """Cluster the rows of a `frame.feature_frame` table into people (`score` then `cluster`).
 
-    `ssn_cannot_link=False` drops the different-SSN constraint, for data whose SSNs are noise
-    (FEBRL corrupts them with several edits); human-services data keeps it.
+    `ssn_cannot_link=False` drops the different-SSN constraint, for data whose SSN is not a
+    verified identifier (FEBRL replaces it outright in some duplicates); human-services data
+    keeps it. `one_per_source` names a frame column (the file or source of each row) for a
+    link-only run: records of one source are never linked, and a person holds at most one
+    record per source (two files, each listing a person once: a one-to-one linkage).
     """
     bands = thresholds or model.thresholds
     scored = score(frame, model, floor=bands.review, relambda=relambda)
@@ -363,6 +379,7 @@ def link(
         never_link=never_link,
         ssn_cannot_link=ssn_cannot_link,
         levels=guard_levels(model.splink),
+        one_per_source=one_per_source,
     )
 
 
@@ -374,8 +391,14 @@ def cluster(
     never_link: Iterable[tuple[int, int]] = (),
     ssn_cannot_link: bool = True,
     levels: GuardLevels | None = None,
+    one_per_source: str | None = None,
 ) -> LinkResult:
-    """Three bands, guards, margin rule and constrained merging over scored pairs (pure)."""
+    """Three bands, guards, margin rule and constrained merging over scored pairs (pure).
+
+    With `one_per_source` (see `link`), a review-band pair whose two records are each other's
+    best candidate from the other source also links: when each source lists a person once, the
+    runner-up candidates are what a mutual best has to beat, not every record in the city.
+    """
     started = time.perf_counter()
     auto_w, review_w = weight_of(bands.auto_link), weight_of(bands.review)
     rep, ssn, suffix = scored.rep, scored.ssn, scored.suffix
@@ -407,6 +430,14 @@ def cluster(
         for w, p, a, b, gf, gd, gs in scored.pairs
         if w >= review_w
     ]
+    sources: dict[int, set[str]] = {}
+    mutual: set[tuple[int, int]] = set()
+    if one_per_source is not None:
+        for u, src in zip(frame["unique_id"].astype(int), frame[one_per_source], strict=True):
+            if u in rep:
+                sources.setdefault(rep[u], set()).add(str(src))
+        edges = [e for e in edges if not sources[e[2]] & sources[e[3]]]
+        mutual = _mutual_best(edges)
     stats["pairs_in_review_band_or_above"] = len(edges)
 
     # Margin rule: a record whose two best candidates are close while those two are known to be
@@ -427,11 +458,12 @@ def cluster(
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
 
-    comps = _Components(scored.nodes, ssn, scored.middle)
+    comps = _Components(scored.nodes, ssn, scored.middle, sources)
     review_rows: list[tuple[int, int, float, float, str]] = []
     blocked = 0
     for w, p, a, b, why in edges:
-        if w < auto_w or why or (min(a, b), max(a, b)) in ambiguous:
+        pair = (min(a, b), max(a, b))
+        if (w < auto_w and pair not in mutual) or why or pair in ambiguous:
             reason = why or ("second-best candidate too close" if w >= auto_w else "uncertain")
             review_rows.append((a, b, w, p, reason))
             continue
@@ -444,12 +476,18 @@ def cluster(
         elif comps.middle_conflict(ra, rb):
             blocked += 1
             review_rows.append((a, b, w, p, "different middle initials"))
+        elif comps.sources[ra] & comps.sources[rb]:
+            blocked += 1
+            review_rows.append((a, b, w, p, "a second record from one source"))
         elif comps.pair_conflict(ra, rb, forbidden):
             blocked += 1
             review_rows.append((a, b, w, p, "never-link or non-match pair across clusters"))
         else:
             comps.union(ra, rb)
     stats["merges_refused"] = blocked
+    stats["household_links"] = _household_pass(
+        comps, scored, review_rows, ssn_cannot_link, forbidden
+    )
 
     cluster_of_rep = {n: comps.find(n) for n in comps.parent}
     cluster_ids = [
@@ -468,6 +506,73 @@ def cluster(
         "seconds": round(stats.get("score_seconds", 0) + time.perf_counter() - started, 2),
     }
     return LinkResult(clusters=clusters, review=review, stats=stats)
+
+
+def _mutual_best(edges: list[tuple[float, float, int, int, str]]) -> set[tuple[int, int]]:
+    """Pairs (low id first) that are each other's strongest edge and carry no guard."""
+    best: dict[int, tuple[float, int]] = {}
+    for w, _p, a, b, _why in edges:
+        for x, y in ((a, b), (b, a)):
+            if x not in best or w > best[x][0]:
+                best[x] = (w, y)
+    return {
+        (min(a, b), max(a, b))
+        for _w, _p, a, b, why in edges
+        if not why and best[a][1] == b and best[b][1] == a
+    }
+
+
+def same_name_and_birth(
+    first: tuple[str | None, str | None], dob: tuple[str | None, str | None]
+) -> bool:
+    """Both records give the same first name and the same full date of birth."""
+    return bool(first[0] and dob[0]) and first[0] == first[1] and dob[0] == dob[1]
+
+
+def _household_pass(
+    comps: _Components,
+    scored: Scored,
+    review_rows: list[tuple[int, int, float, float, str]],
+    ssn_cannot_link: bool,
+    forbidden: dict[int, set[int]],
+) -> int:
+    """Link "uncertain" pairs that a moved household vouches for; returns how many.
+
+    Same first name and full date of birth, different addresses, no SSN to settle it: the city's
+    largest group of missed true pairs, and its only source of same-name-same-birthday false
+    merges. What separates them is the family: when another record at one address is already
+    linked to another record at the other address, the household moved together. On the 100k
+    city, of the review-band pairs with the same first name and date of birth, 65 true pairs and
+    no false one had such a household link (siblings cannot be confused here: their first names
+    or birth dates differ). `openhhs.cci.match.upsert` applies the same rule online.
+    """
+    at: dict[str, list[int]] = {}
+    for n, addr in scored.street_unit.items():
+        at.setdefault(addr, []).append(n)
+    linked = 0
+    for a, b, _w, _p, reason in review_rows:
+        if reason != "uncertain" or not same_name_and_birth(
+            (scored.first_name.get(a), scored.first_name.get(b)),
+            (scored.dob.get(a), scored.dob.get(b)),
+        ):
+            continue
+        ra, rb = comps.find(a), comps.find(b)
+        addr_a, addr_b = scored.street_unit.get(a), scored.street_unit.get(b)
+        if ra == rb or not addr_a or not addr_b or addr_a == addr_b:
+            continue
+        mates_a = {comps.find(c) for c in at[addr_a] if c != a} - {ra, rb}
+        mates_b = {comps.find(d) for d in at[addr_b] if d != b} - {ra, rb}
+        if not mates_a & mates_b:
+            continue
+        if (
+            (ssn_cannot_link and comps.ssn_conflict(ra, rb))
+            or comps.middle_conflict(ra, rb)
+            or comps.pair_conflict(ra, rb, forbidden)
+        ):
+            continue
+        comps.union(ra, rb)
+        linked += 1
+    return linked
 
 
 def pairwise_metrics(cluster_ids: Iterable[Any], truth: Iterable[Any]) -> dict[str, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from openhhs.linkage import _std
@@ -20,6 +21,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "first_name",
     "first_name_canonical",
     "first_initial",
+    "first_name_forms",
     "middle_initial",
     "last_name",
     "last_name_part1",
@@ -59,6 +61,29 @@ def _non_latin(raw: str) -> str | None:
     kept = "".join(c if unicodedata.category(c)[0] in "LM" else " " for c in text)
     value = " ".join(kept.split())
     return value if any(unicodedata.category(c)[0] == "L" for c in value) else None
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> Any:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=65536)
+def name_forms(first: str) -> tuple[str, ...]:
+    """The given name and every formal name the `nicknames` table lists it under, sorted.
+
+    Two records whose forms overlap are nickname forms of one name (POLLY and MARY, SADIE and
+    SARAH, POLLY and MOLLY through MARY). `first_name_canonical` cannot say so: it is one-to-one
+    and a nickname of several formal names keeps its own root. A list, so the comparison is one
+    `list_has_any` in SQL that the online scorer reproduces.
+    """
+    try:
+        formal = _nicknamer().canonicals_of(first.lower())
+    except Exception:  # the table only knows Latin names; others are their own form
+        formal = set()
+    return tuple(sorted({first, *(f.upper() for f in formal)}))
 
 
 def _given(raw: Any, flags: list[str], field: str) -> tuple[str | None, str | None]:
@@ -164,6 +189,7 @@ def features_and_flags(
         "first_name": first,
         "first_name_canonical": first_canonical,
         "first_initial": first[0] if first else None,
+        "first_name_forms": list(name_forms(first)) if first else None,
         "middle_initial": middle[0] if middle else None,
         "last_name": last,
         "last_name_part1": parts[0] if parts else None,

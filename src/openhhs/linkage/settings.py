@@ -68,6 +68,27 @@ def _null(*cols: str) -> str:
 SWAPPED = '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"'
 
 
+def _close_to_a_surname(given: str, surname: str) -> str:
+    """`given`'s first name is within a typo (JW >= 0.9) of the other side's surname or a part."""
+    return (
+        "("
+        + " OR ".join(
+            f'jaro_winkler_similarity("first_name_{given}", "{col}_{surname}") >= 0.9'
+            for col in ("last_name", "last_name_part1", "last_name_part2")
+        )
+        + ")"
+    )
+
+
+# First and last names swapped, a typo or a compound surname allowed on either side (ZAHNG
+# WENDY / WENDY ZHANG, VASQUEZ STEPHANIE / STEPHANIE RIVERA VASQUEZ): on the 100k city a
+# quarter of the missed true pairs with swapped names had one of these on top of the swap.
+SWAPPED_FUZZY = (
+    '"first_name_l" <> "first_name_r" AND '
+    f"{_close_to_a_surname('l', 'r')} AND {_close_to_a_surname('r', 'l')}"
+)
+
+
 def first_name_comparison() -> dict[str, Any]:
     return {
         "output_column_name": "first_name",
@@ -76,10 +97,16 @@ def first_name_comparison() -> dict[str, Any]:
             _level(_null("first_name"), "first name missing", null=True),
             _level('"first_name_l" = "first_name_r"', "exact", tf="first_name", start=0.8),
             _level(SWAPPED, "first and last names swapped", start=0.01),
+            _level(SWAPPED_FUZZY, "swapped, with a typo or a compound surname", start=0.01),
             _level(
                 '"first_name_canonical_l" = "first_name_canonical_r"',
                 "same nickname root",
                 start=0.04,
+            ),
+            _level(
+                'list_has_any("first_name_forms_l", "first_name_forms_r")',
+                "nickname forms of one name",
+                start=0.02,
             ),
             _level(
                 'jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.92',
@@ -107,7 +134,11 @@ def last_name_comparison() -> dict[str, Any]:
         "comparison_levels": [
             _level(_null("last_name"), "surname missing", null=True),
             _level('"last_name_l" = "last_name_r"', "exact", tf="last_name", m=SURNAME_M["exact"]),
-            _level(SWAPPED, "first and last names swapped", m=SURNAME_M["swapped"]),
+            _level(
+                f"({SWAPPED}) OR ({SWAPPED_FUZZY})",
+                "first and last names swapped",
+                m=SURNAME_M["swapped"],
+            ),
             _level(part, "a compound part in common", m=SURNAME_M["part"]),
             _level(
                 'jaro_winkler_similarity("last_name_l", "last_name_r") >= 0.92',
