@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from openhhs.cci import registry
-from openhhs.cci.match import upsert
+from openhhs.cci import index, registry
+from openhhs.cci.match import clear_caches, upsert
 from openhhs.cci.model import from_document, use_model
 from openhhs.linkage.batch import link
 from openhhs.linkage.features import source_person_record
@@ -131,3 +131,41 @@ def test_nickname_and_year_only_date_link_in_both_paths(
     finally:
         use_model(None)
     assert batch == online == (True, "")
+
+
+def test_a_moved_household_links_a_same_name_same_birthday_pair_in_both_paths(
+    session: Session, add_person: PersonFactory
+) -> None:
+    """MARIA at two addresses, no SSN: review band alone, linked once JUAN's SSN links the homes."""
+    use_model(from_document(default_model(), version="household-test"))
+    old = {"street": "1781 BAY ST", "unit": "1G", "zip5": "10310"}
+    new = {"street": "245 E 149TH ST", "unit": "4C", "zip5": "10451"}
+    maria = {"first_name": "MARIA", "last_name": "GARCIA", "sex": "F", "dob": "1990-05-05"}
+    juan = {"first_name": "JUAN", "last_name": "GARCIA", "sex": "M", "dob": "1988-01-01"}
+    people = [
+        add_person("HRA", **maria, **old),
+        add_person("HRA", **juan, ssn="212459876", **old),
+        add_person("DOE", **juan, ssn="212459876", **new),
+        add_person("DOE", **maria, **new),
+    ]
+    try:
+        frame = feature_frame([source_person_record(p) for p in people])
+        bands = default_model().thresholds
+        alone = link(frame.iloc[[0, 3]].reset_index(drop=True), default_model(), relambda=False)
+        assert list(alone.review["reason"]) == ["uncertain"]  # the pair alone needs a steward
+        result = link(frame, default_model(), relambda=False)
+        assert bands.review <= float(alone.review["match_probability"].iloc[0]) < bands.auto_link
+        clusters = list(result.clusters["cluster_id"])
+        assert clusters[0] == clusters[3] and clusters[1] == clusters[2]
+        assert result.stats["household_links"] == 1
+
+        # online reads the training population's name frequencies, as the small batch did
+        index.store_term_frequencies(session, default_model().term_frequencies)
+        clear_caches()
+        outcomes = [upsert(session, p.id) for p in people]
+        eids = [registry.enterprise_id_of(session, p.id) for p in people]
+        assert eids[0] == eids[3] and eids[1] == eids[2] and eids[0] != eids[1]
+        assert outcomes[3].decision == "linked" and "household" in outcomes[3].reason
+    finally:
+        use_model(None)
+        clear_caches()

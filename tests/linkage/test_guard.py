@@ -96,3 +96,58 @@ def test_a_chain_cannot_join_two_different_middle_initials() -> None:
     assert list(result.review["reason"]) == ["different middle initials"]
     assert middles_differ("J", "S")
     assert not middles_differ("J", None) and not middles_differ("J", "J")
+
+
+def _scored(
+    pairs: list[tuple[float, float, int, int, int, int, int]], n: int = 4, **kw: object
+) -> Scored:
+    base: dict[str, object] = {
+        "rep": {i: i for i in range(n)},
+        "nodes": list(range(n)),
+        "ssn": {},
+        "suffix": {},
+        "first_name": {},
+        "dob": {},
+        "middle": {},
+        "pairs": pairs,
+        "non_matches": [],
+        "stats": {},
+    }
+    return Scored(**(base | kw))  # type: ignore[arg-type]
+
+
+def test_a_moved_household_vouches_for_a_same_name_same_birthday_pair() -> None:
+    """MARIA at X ~ MARIA at Y (review band) links when JUAN at X is linked to JUAN at Y."""
+    frame = pd.DataFrame({"unique_id": [0, 1, 2, 3]})
+    first = {0: "MARIA", 1: "JUAN", 2: "MARIA", 3: "JUAN"}
+    dob = {0: "1990-05-05", 1: "1988-01-01", 2: "1990-05-05", 3: "1988-01-01"}
+    home = {0: "1 MAIN ST #2", 1: "1 MAIN ST #2", 2: "9 OAK AVE", 3: "9 OAK AVE"}
+    moved = [(20.0, 0.999999, 1, 3, 8, 5, 3), (5.0, 0.97, 0, 2, 8, 5, -1)]
+    result = cluster(
+        frame, _scored(moved, first_name=first, dob=dob, street_unit=home), Thresholds()
+    )
+    ids = list(result.clusters["cluster_id"])
+    assert ids[0] == ids[2] and ids[1] == ids[3] and ids[0] != ids[1]
+    assert result.stats["household_links"] == 1 and result.review.empty
+
+    # without the household link, or with another first name, the pair stays with a steward
+    alone = cluster(
+        frame, _scored(moved[1:], first_name=first, dob=dob, street_unit=home), Thresholds()
+    )
+    assert len(set(alone.clusters["cluster_id"])) == 4
+    other = cluster(
+        frame,
+        _scored(moved, first_name={**first, 2: "MARTA"}, dob=dob, street_unit=home),
+        Thresholds(),
+    )
+    assert list(other.review["reason"]) == ["uncertain"]
+
+
+def test_one_record_per_source_links_mutual_best_and_never_within_a_source() -> None:
+    frame = pd.DataFrame({"unique_id": [0, 1, 2], "file": ["A", "A", "B"]})
+    pairs = [(30.0, 1.0, 0, 1, 8, 5, -1), (4.0, 0.94, 0, 2, 8, 5, -1), (2.0, 0.8, 1, 2, 8, 5, -1)]
+    plain = cluster(frame, _scored(pairs, 3), Thresholds())
+    assert len(set(plain.clusters["cluster_id"])) == 2  # 0~1 linked, 2 in review
+    linked = cluster(frame, _scored(pairs, 3), Thresholds(), one_per_source="file")
+    ids = list(linked.clusters["cluster_id"])
+    assert ids[0] == ids[2] != ids[1]  # the mutual best across files; never two of file A
