@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
@@ -35,6 +35,52 @@ def _active_on(source_person_ids: Iterable[int], today: dt.date) -> tuple[Column
         Enrollment.is_deleted.is_(False),
         or_(Enrollment.start_date.is_(None), Enrollment.start_date <= today),
         or_(Enrollment.end_date.is_(None), Enrollment.end_date >= today),
+    )
+
+
+def is_active_on(
+    status: EnrollmentStatus,
+    is_deleted: bool,
+    start: dt.date | None,
+    end: dt.date | None,
+    on: dt.date,
+) -> bool:
+    """`_active_on` for an enrollment already read (the same condition, in Python)."""
+    return (
+        status == EnrollmentStatus.ACTIVE
+        and not is_deleted
+        and (start is None or start <= on)
+        and (end is None or end >= on)
+    )
+
+
+def facts_for_records(
+    session: Session,
+    person_id: str,
+    owners: Mapping[int, str],
+    enrollments: Iterable[tuple[int, str, EnrollmentStatus, bool, dt.date | None, dt.date | None]],
+    *,
+    at: dt.datetime,
+) -> PersonFacts:
+    """`load_facts` from records a view has read already (the snapshot reads all of them).
+
+    `owners`: every live source record of the person (id -> agency), as `record_agencies`
+    gives for the index's members of `person_id`; `enrollments`: (source person id, agency,
+    status, is_deleted, start, end) of at least every undeleted enrollment of those records.
+    Only the consents are read. The caller must have resolved `person_id` through the index
+    (`uses_cci_resolver`); the facts are then those `load_facts` reads.
+    """
+    on = at.date()
+    active = frozenset(
+        agency
+        for sp_id, agency, status, deleted, start, end in enrollments
+        if sp_id in owners and is_active_on(status, deleted, start, end, on)
+    )
+    return PersonFacts(
+        person_id=person_id,
+        record_agencies=frozenset(owners.values()),
+        active_case_agencies=active,
+        consents=consents_in_effect(session, person_id, at=at),
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.errors import InvalidInput
@@ -25,10 +25,14 @@ from openhhs.standardize import standardize_date, standardize_name, standardize_
 MIN_SELECTIVITY = 3
 MAX_CANDIDATES = 5000
 MAX_PAGE_SIZE = 50
+MIN_SCORE = 0.65  # rank drops records below this (see `rank`)
+FIRST_NAME_SIMILAR = 0.88  # Jaro-Winkler similarity of a near first name
 
 # How much each criterion narrows the population; a query needs MIN_SELECTIVITY in total.
 # A last name alone (2) is not enough; last name + first name, name + date of birth, a phone
 # number or a case number are.
+# Points of each criterion in `score` (the rank is the share of the points of what was given).
+_WEIGHTS = {"last": 3, "first": 2, "dob": 3, "ssn4": 2, "phone": 3, "case": 5}
 _SELECTIVITY = {"last": 2, "first": 1, "dob": 2, "ssn4": 1, "phone": 3, "case": 3}
 
 
@@ -160,7 +164,7 @@ def score(q: StdCriteria, c: Candidate, case_hit: bool = False) -> tuple[float, 
     got, possible = 0.0, 0.0
     matched: list[str] = []
     if q.last:
-        possible += 3
+        possible += _WEIGHTS["last"]
         if c.last == q.last:
             got, matched = got + 3, [*matched, "last_name"]
         elif c.last and JaroWinkler.similarity(q.last, c.last) >= 0.9:
@@ -168,15 +172,15 @@ def score(q: StdCriteria, c: Candidate, case_hit: bool = False) -> tuple[float, 
         elif c.last and (set(q.last.split()) & set(c.last.split())):
             got, matched = got + 2, [*matched, "last_name_part"]
     if q.first:
-        possible += 2
+        possible += _WEIGHTS["first"]
         if c.first == q.first or (c.first_canonical and c.first_canonical == q.first_canonical):
             got, matched = got + 2, [*matched, "first_name"]
-        elif c.first and JaroWinkler.similarity(q.first, c.first) >= 0.88:
+        elif c.first and JaroWinkler.similarity(q.first, c.first) >= FIRST_NAME_SIMILAR:
             got, matched = got + 1.2, [*matched, "first_name~"]
         elif c.first and len(q.first) == 1 and c.first.startswith(q.first):
             got, matched = got + 0.8, [*matched, "first_initial"]
     if q.dob:
-        possible += 3
+        possible += _WEIGHTS["dob"]
         if c.dob == q.dob:
             got, matched = got + 3, [*matched, "dob"]
         elif (
@@ -192,15 +196,15 @@ def score(q: StdCriteria, c: Candidate, case_hit: bool = False) -> tuple[float, 
         elif c.dob and c.dob.year == q.dob.year:
             got, matched = got + 0.5, [*matched, "dob_year"]
     if q.ssn4:
-        possible += 2
+        possible += _WEIGHTS["ssn4"]
         if c.ssn4 == q.ssn4:
             got, matched = got + 2, [*matched, "ssn_last4"]
     if q.phone:
-        possible += 3
+        possible += _WEIGHTS["phone"]
         if c.phone == q.phone:
             got, matched = got + 3, [*matched, "phone"]
     if q.case:
-        possible += 5
+        possible += _WEIGHTS["case"]
         if case_hit:
             got, matched = got + 5, [*matched, "case_number"]
     return (round(got / possible, 4) if possible else 0.0), matched
@@ -251,6 +255,9 @@ def candidates(
             conds.append(SourcePerson.id.in_(sorted(case_ids)))
     if not conds:
         return [], case_ids, {}
+    where = [or_(*conds), SourcePerson.is_deleted.is_(False)]
+    if q.first and first_name_required(q):
+        where.append(_first_name_filter(session, q, or_(*conds)))
     rows = session.execute(
         select(
             SourcePerson.id,
@@ -264,7 +271,7 @@ def candidates(
             Link.enterprise_id,
         )
         .outerjoin(Link, Link.source_person_id == SourcePerson.id)
-        .where(or_(*conds), SourcePerson.is_deleted.is_(False))
+        .where(*where)
         .limit(MAX_CANDIDATES)
     )
     cands: list[Candidate] = []
@@ -276,13 +283,49 @@ def candidates(
     return cands, case_ids, eid_of
 
 
+def first_name_required(q: StdCriteria, min_score: float = MIN_SCORE) -> bool:
+    """Whether a record whose first name does not match can still reach `min_score`.
+
+    Its best possible score is every other criterion matched exactly; when that is below the
+    threshold (last + first name: 3 of 5), `rank` would drop it, so it need not be fetched.
+    """
+    if not q.first:
+        return False
+    possible = sum(_WEIGHTS[k] for k in q.given())
+    return (possible - _WEIGHTS["first"]) / possible < min_score
+
+
+def first_name_matches(q: StdCriteria, first: str) -> bool:
+    """The first-name tests of `score` that need only the record's first name."""
+    assert q.first is not None
+    return (
+        first == q.first
+        or JaroWinkler.similarity(q.first, first) >= FIRST_NAME_SIMILAR
+        or (len(q.first) == 1 and first.startswith(q.first))
+    )
+
+
+def _first_name_filter(
+    session: Session, q: StdCriteria, reachable: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """Only records whose first name can match: the distinct first names among the candidates
+    (read from the name index alone for a last-name search) are tested here, so a common
+    surname does not bring thousands of rows into Python to be dropped by `rank`."""
+    names = session.scalars(select(SourcePerson.first_name).where(reachable).distinct())
+    keep = sorted({n for n in names if n and first_name_matches(q, n)})
+    match = SourcePerson.first_name.in_(keep) if keep else false()
+    if q.first_canonical:
+        return or_(match, SourcePerson.first_name_canonical == q.first_canonical)
+    return match
+
+
 def rank(
     q: StdCriteria,
     cands: Iterable[Candidate],
     case_ids: set[int],
     eid_of: dict[int, str],
     *,
-    min_score: float = 0.65,
+    min_score: float = MIN_SCORE,
 ) -> list[PersonHit]:
     """Score records, keep the best record per person, order by score then Enterprise ID.
 

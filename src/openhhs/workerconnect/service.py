@@ -24,6 +24,9 @@ from openhhs import access
 from openhhs.access import Principal
 from openhhs.access.agreement import item_categories
 from openhhs.access.enforce import EVENT_ELEMENTS
+from openhhs.access.facts import facts_for_records
+from openhhs.access.pdp import PersonFacts
+from openhhs.access.persons import uses_cci_resolver
 from openhhs.access.vocab import CONSENT_CATEGORIES
 from openhhs.errors import NotFound
 from openhhs.model import Enrollment, Program, SourcePerson
@@ -62,16 +65,26 @@ def retry_when_locked(fn: Callable[P, T]) -> Callable[P, T]:
     return run
 
 
+_PINNED = "openhhs.wc.pinned"
+
+
 def resolve_person(session: Session, person_id: str) -> tuple[str, list[int]]:
     """(surviving Enterprise ID, its live source record ids); NotFound when unknown."""
     from openhhs.cci import registry
+    from openhhs.cci.models import EnterpriseId
 
     if not person_id or len(person_id) > 64:
         raise NotFound(NOT_FOUND)
+    # The index resolves the id again (members, golden record); the session's identity map
+    # keeps a row only while something references it, so the view holds it for the request.
+    pinned = session.info.setdefault(_PINNED, [])
+    pinned.append(session.get(EnterpriseId, person_id))
     try:
         eid = registry.resolve(session, person_id)
     except NotFound:
         raise NotFound(NOT_FOUND) from None
+    if eid != person_id:
+        pinned.append(session.get(EnterpriseId, eid))
     return eid, registry.members(session, eid)
 
 
@@ -139,9 +152,23 @@ def split_sensitive(
 def build_payload(
     session: Session, principal: Principal, person_id: str
 ) -> tuple[str, dict[str, Any]]:
+    eid, payload, _facts = build_payload_and_facts(session, principal, person_id)
+    return eid, payload
+
+
+def build_payload_and_facts(
+    session: Session, principal: Principal, person_id: str, *, at: dt.datetime | None = None
+) -> tuple[str, dict[str, Any], PersonFacts | None]:
+    """The raw payload and, when the index resolves persons, the decision point's facts about
+    them from the records just read (`facts_for_records`; else None and `enforce` reads them)."""
+    at = at or dt.datetime.now(dt.UTC)
     eid, ids = resolve_person(session, person_id)
     golden = golden_person(session, eid)
-    return eid, snap.gather(session, eid, ids, golden, caller_agency=principal.agency)
+    got = snap.gather_records(session, eid, ids, golden, caller_agency=principal.agency, now=at)
+    facts = None
+    if uses_cci_resolver():
+        facts = facts_for_records(session, eid, got.owners, got.enrollment_rows, at=at)
+    return eid, got.payload, facts
 
 
 def _finish(enforced: access.Enforced, purpose: str) -> dict[str, Any]:
@@ -168,12 +195,21 @@ def snapshot_view(
     Held items are not returned (nor audited as returned); the caller is told which categories
     it could open, decided without disclosure by the same decision point.
     """
-    eid, payload = build_payload(session, principal, person_id)
+    at = dt.datetime.now(dt.UTC)
+    eid, payload, facts = build_payload_and_facts(session, principal, person_id, at=at)
     held: dict[SensitiveCategory, dict[str, list[Any]]] = {}
     if hold_sensitive:
         payload, held = split_sensitive(payload)
     enforced = access.enforce(
-        principal, purpose, eid, payload, session=session, request_id=request_id
+        principal,
+        purpose,
+        eid,
+        payload,
+        session=session,
+        at=at,
+        request_id=request_id,
+        facts=facts,
+        end_reads=True,
     )
     if not enforced.returned:
         raise NotFound(NOT_FOUND)
@@ -224,7 +260,8 @@ def sensitive_view(
         cat = SensitiveCategory(category)
     except ValueError:
         raise NotFound("No such category.") from None
-    eid, payload = build_payload(session, principal, person_id)
+    at = dt.datetime.now(dt.UTC)
+    eid, payload, facts = build_payload_and_facts(session, principal, person_id, at=at)
     _rest, held = split_sensitive(payload)
     sections = held.get(cat, {})
     sub = {"person_id": eid, **{k: v for k, v in sections.items() if k != "alerts"}}
@@ -234,8 +271,11 @@ def sensitive_view(
         eid,
         sub,
         session=session,
+        at=at,
         request_id=request_id,
         action="person:read_sensitive",
+        facts=facts,
+        end_reads=True,
     )
     items: list[Any] = []
     for section in ("enrollments", "events", "documents"):
@@ -271,7 +311,13 @@ def search_view(
         items.append((hit.enterprise_id, {"person_id": hit.enterprise_id, "person": person}))
     # one policy read and one audit transaction for the page; every person still enforced
     enforced_page = access.enforce_many(
-        principal, purpose, items, session=session, request_id=request_id, action="person:search"
+        principal,
+        purpose,
+        items,
+        session=session,
+        request_id=request_id,
+        action="person:search",
+        end_reads=True,
     )
     results = []
     for hit, enforced in zip(found.hits, enforced_page, strict=True):
@@ -374,7 +420,13 @@ def caseload_view(
         items.append((eid, payload))
     entries = []
     enforced_page = access.enforce_many(
-        principal, purpose, items, session=session, request_id=request_id, action="person:caseload"
+        principal,
+        purpose,
+        items,
+        session=session,
+        request_id=request_id,
+        action="person:caseload",
+        end_reads=True,
     )
     for (eid, _payload), enforced in zip(items, enforced_page, strict=True):
         other = [a for a in snap.served_by(enforced.payload) if a != principal.agency]

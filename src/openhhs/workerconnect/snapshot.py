@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from openhhs.model import (
     Program,
     SourcePerson,
 )
-from openhhs.model.codes import EventType
+from openhhs.model.codes import EnrollmentStatus, EventType
 
 # Events that are worth a banner: what another agency's worker should act on now.
 ALERT_TYPES = frozenset(
@@ -51,6 +52,15 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+@dataclass
+class Gathered:
+    """The raw payload, and what the decision point's facts need that was read on the way."""
+
+    payload: dict[str, Any]
+    owners: dict[int, str]  # live source record id -> owning agency
+    enrollment_rows: list[tuple[int, str, EnrollmentStatus, bool, dt.date | None, dt.date | None]]
+
+
 def gather(
     session: Session,
     enterprise_id: str,
@@ -61,23 +71,46 @@ def gather(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Everything linked to the person, in `enforce`'s payload shape (not yet filtered)."""
+    return gather_records(
+        session, enterprise_id, record_ids, golden, caller_agency=caller_agency, now=now
+    ).payload
+
+
+def gather_records(
+    session: Session,
+    enterprise_id: str,
+    record_ids: Sequence[int],
+    golden: Mapping[str, Any],
+    *,
+    caller_agency: str,
+    now: dt.datetime | None = None,
+) -> Gathered:
+    """`gather`, keeping the live records' agencies and the enrollments' status and dates.
+
+    Plain column selects (no ORM entities: the source rows carry their raw JSON, which nothing
+    here shows), one query per section; the agency of each address and phone comes from the
+    live records read first instead of a join per section.
+    """
     now = now or dt.datetime.now(dt.UTC)
-    ids = list(record_ids)
-    records = list(
-        session.scalars(
-            select(SourcePerson).where(SourcePerson.id.in_(ids), SourcePerson.is_deleted.is_(False))
-        )
+    owners: dict[int, str] = dict(
+        session.execute(
+            select(SourcePerson.id, SourcePerson.agency_id).where(
+                SourcePerson.id.in_(list(record_ids)), SourcePerson.is_deleted.is_(False)
+            )
+        ).all()
     )
-    live = [r.id for r in records]
+    live = sorted(owners)
     person: dict[str, Any] = dict(golden)
-    person["address"] = _addresses(session, live)
-    person["phone"] = _phones(session, live)
-    return {
+    person["address"] = _addresses(session, owners)
+    person["phone"] = _phones(session, owners)
+    enrollments, rows = _enrollments(session, live)
+    events = _events(session, live)
+    payload = {
         "person_id": enterprise_id,
         "person": person,
         "household": _household(session, live, caller_agency),
-        "enrollments": _enrollments(session, live),
-        "events": (events := _events(session, live)),
+        "enrollments": enrollments,
+        "events": events,
         "alerts": [
             e
             for e in events
@@ -87,44 +120,62 @@ def gather(
         ],
         "documents": _documents(session, live),
     }
+    return Gathered(payload, owners, rows)
 
 
-def _addresses(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+def _addresses(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]:
+    if not owners:
+        return []
+    a = PersonAddress
     rows = session.execute(
-        select(PersonAddress, SourcePerson.agency_id)
-        .join(SourcePerson, SourcePerson.id == PersonAddress.source_person_id)
-        .where(PersonAddress.source_person_id.in_(ids))
+        select(
+            a.source_person_id,
+            a.street,
+            a.unit,
+            a.city,
+            a.state,
+            a.zip5,
+            a.borough,
+            a.kind,
+            a.valid_from,
+            a.valid_to,
+        )
+        .where(a.source_person_id.in_(list(owners)))
+        .order_by(a.id)
     )
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for a, agency in rows:
-        key = (a.street, a.unit, a.zip5)
-        if not a.street or key in seen:
+    for sp_id, street, unit, city, state, zip5, borough, kind, valid_from, valid_to in rows:
+        key = (street, unit, zip5)
+        if not street or key in seen:
             continue
         seen[key] = {
-            "street": a.street,
-            "unit": a.unit,
-            "city": a.city,
-            "state": a.state,
-            "zip": a.zip5,
-            "borough": a.borough,
-            "kind": a.kind.value,
-            "valid_from": _iso(a.valid_from),
-            "valid_to": _iso(a.valid_to),
-            "agency": agency,
+            "street": street,
+            "unit": unit,
+            "city": city,
+            "state": state,
+            "zip": zip5,
+            "borough": borough,
+            "kind": kind.value,
+            "valid_from": _iso(valid_from),
+            "valid_to": _iso(valid_to),
+            "agency": owners[sp_id],
         }
     return sorted(seen.values(), key=lambda x: x["valid_from"] or "", reverse=True)
 
 
-def _phones(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+def _phones(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]:
+    if not owners:
+        return []
+    p = PersonPhone
     rows = session.execute(
-        select(PersonPhone, SourcePerson.agency_id)
-        .join(SourcePerson, SourcePerson.id == PersonPhone.source_person_id)
-        .where(PersonPhone.source_person_id.in_(ids))
+        select(p.source_person_id, p.e164, p.kind)
+        .where(p.source_person_id.in_(list(owners)))
+        .order_by(p.id)
     )
     seen: dict[str, dict[str, Any]] = {}
-    for p, agency in rows:
-        if p.e164 and p.e164 not in seen:
-            seen[p.e164] = {"number": p.e164, "kind": p.kind.value, "agency": agency}
+    for sp_id, e164, kind in rows:
+        if e164 and e164 not in seen:
+            seen[e164] = {"number": e164, "kind": kind.value, "agency": owners[sp_id]}
     return list(seen.values())
 
 
@@ -132,20 +183,19 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
     """The household the caller's own agency records, else the most recently updated one."""
     if not ids:
         return {"members": []}
-    households = list(
-        session.scalars(
-            select(Household)
-            .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-            .where(HouseholdMember.source_person_id.in_(ids), Household.is_deleted.is_(False))
-            .order_by(Household.updated_at.desc())
-        ).unique()
+    rows = session.execute(
+        select(Household.id, Household.agency_id, Household.living)
+        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .where(HouseholdMember.source_person_id.in_(ids), Household.is_deleted.is_(False))
+        .order_by(Household.updated_at.desc(), Household.id)
     )
+    households = list(dict.fromkeys((h_id, agency, living) for h_id, agency, living in rows))
     if not households:
         return {"members": []}
-    chosen = next((h for h in households if h.agency_id == caller_agency), households[0])
+    chosen = next((h for h in households if h[1] == caller_agency), households[0])
     from openhhs.cci.models import Link
 
-    rows = session.execute(
+    members_of = session.execute(
         select(
             HouseholdMember.source_person_id,
             HouseholdMember.relationship_to_head,
@@ -156,7 +206,7 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
         )
         .join(SourcePerson, SourcePerson.id == HouseholdMember.source_person_id)
         .outerjoin(Link, Link.source_person_id == HouseholdMember.source_person_id)
-        .where(HouseholdMember.household_id == chosen.id)
+        .where(HouseholdMember.household_id == chosen[0])
     )
     members = [
         {
@@ -166,81 +216,140 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
             "relationship": rel.value if rel else None,
             "self": spid in ids,
         }
-        for spid, rel, first, last, dob, eid in rows
+        for spid, rel, first, last, dob, eid in members_of
     ]
     members.sort(key=lambda m: (not m["self"], m["name"] or ""))
     return {
-        "agency": chosen.agency_id,
+        "agency": chosen[1],
         "members": members,
-        "living": chosen.living.value if chosen.living else None,
+        "living": chosen[2].value if chosen[2] else None,
     }
 
 
-def _enrollments(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+def _enrollments(
+    session: Session, ids: list[int]
+) -> tuple[
+    list[dict[str, Any]],
+    list[tuple[int, str, EnrollmentStatus, bool, dt.date | None, dt.date | None]],
+]:
+    if not ids:
+        return [], []
+    e, p = Enrollment, Program
     rows = session.execute(
-        select(Enrollment, Program)
-        .join(Program, Program.id == Enrollment.program_id)
-        .where(Enrollment.source_person_id.in_(ids), Enrollment.is_deleted.is_(False))
-        .order_by(Enrollment.start_date.desc().nulls_last(), Enrollment.id)
+        select(
+            e.id,
+            e.source_person_id,
+            e.agency_id,
+            e.status,
+            e.start_date,
+            e.end_date,
+            e.case_number,
+            e.worker_name,
+            e.worker_phone,
+            e.worker_email,
+            e.worker_office,
+            p.id,
+            p.name,
+            p.area,
+            p.sensitive_category,
+        )
+        .join(p, p.id == e.program_id)
+        .where(e.source_person_id.in_(ids), e.is_deleted.is_(False))
+        .order_by(e.start_date.desc().nulls_last(), e.id)
     )
     out = []
-    for e, p in rows:
+    facts_rows = []
+    for (
+        eid,
+        sp_id,
+        agency,
+        status,
+        start,
+        end,
+        case_number,
+        w_name,
+        w_phone,
+        w_email,
+        w_office,
+        p_id,
+        p_name,
+        p_area,
+        p_cat,
+    ) in rows:
+        facts_rows.append((sp_id, agency, status, False, start, end))
         out.append(
             {
-                "agency": e.agency_id,
-                "id": e.id,
-                "categories": [p.sensitive_category.value] if p.sensitive_category else [],
-                "program": {"id": p.id, "name": p.name, "area": p.area.value},
-                "status": e.status.value,
-                "dates": {"start": _iso(e.start_date), "end": _iso(e.end_date)},
-                "case_number": e.case_number,
+                "agency": agency,
+                "id": eid,
+                "categories": [p_cat.value] if p_cat else [],
+                "program": {"id": p_id, "name": p_name, "area": p_area.value},
+                "status": status.value,
+                "dates": {"start": _iso(start), "end": _iso(end)},
+                "case_number": case_number,
                 "worker_contact": {
-                    "name": e.worker_name,
-                    "phone": e.worker_phone,
-                    "email": e.worker_email,
-                    "office": e.worker_office,
+                    "name": w_name,
+                    "phone": w_phone,
+                    "email": w_email,
+                    "office": w_office,
                 },
             }
         )
-    return out
+    return out, facts_rows
 
 
 def _events(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(Event)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Event.agency_id, Event.id, Event.type, Event.occurred_at, Event.site)
         .where(Event.source_person_id.in_(ids), Event.is_deleted.is_(False))
         .order_by(Event.occurred_at.desc(), Event.id)
         .limit(500)
     )
     return [
         {
-            "agency": e.agency_id,
-            "id": e.id,
-            "type": e.type.value,
-            "occurred_at": _aware(e.occurred_at).isoformat(),
-            "site": e.site,
+            "agency": agency,
+            "id": ev_id,
+            "type": ev_type.value,
+            "occurred_at": _aware(occurred_at).isoformat(),
+            "site": site,
         }
-        for e in rows
+        for agency, ev_id, ev_type, occurred_at, site in rows
     ]
 
 
 def _documents(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(Document).where(Document.source_person_id.in_(ids), Document.is_deleted.is_(False))
+    if not ids:
+        return []
+    d = Document
+    rows = session.execute(
+        select(
+            d.agency_id,
+            d.id,
+            d.sensitive_category,
+            d.doc_type,
+            d.title,
+            d.issuer,
+            d.issued_on,
+            d.expires_on,
+            d.location_uri,
+        )
+        .where(d.source_person_id.in_(ids), d.is_deleted.is_(False))
+        .order_by(d.id)
     )
     return [
         {
-            "agency": d.agency_id,
-            "id": d.id,
-            "categories": [d.sensitive_category.value] if d.sensitive_category else [],
-            "doc_type": d.doc_type.value,
-            "title": d.title,
-            "issuer": d.issuer,
-            "issued_on": _iso(d.issued_on),
-            "expires_on": _iso(d.expires_on),
-            "location": d.location_uri,
+            "agency": agency,
+            "id": doc_id,
+            "categories": [cat.value] if cat else [],
+            "doc_type": doc_type.value,
+            "title": title,
+            "issuer": issuer,
+            "issued_on": _iso(issued_on),
+            "expires_on": _iso(expires_on),
+            "location": location,
         }
-        for d in rows
+        for agency, doc_id, cat, doc_type, title, issuer, issued_on, expires_on, location in rows
     ]
 
 
