@@ -151,3 +151,15 @@ def test_one_record_per_source_links_mutual_best_and_never_within_a_source() -> 
     linked = cluster(frame, _scored(pairs, 3), Thresholds(), one_per_source="file")
     ids = list(linked.clusters["cluster_id"])
     assert ids[0] == ids[2] != ids[1]  # the mutual best across files; never two of file A
+
+
+def test_one_record_per_source_waives_sibling_guards_for_a_strong_mutual_best() -> None:
+    """FEBRL4-style: a first name replaced in one file; the two files list each person once."""
+    frame = pd.DataFrame({"unique_id": [0, 1], "file": ["A", "B"]})
+    scored = _scored([(30.0, 1.0, 0, 1, 0, 5, 2)], 2, first_name={0: "LARA", 1: "JORY"}, suffix={})
+    assert list(cluster(frame, scored, Thresholds()).review["reason"]) == ["first names differ"]
+    ids = list(cluster(frame, scored, Thresholds(), one_per_source="file").clusters["cluster_id"])
+    assert ids[0] == ids[1]
+    junior = _scored([(30.0, 1.0, 0, 1, 6, 5, 2)], 2, suffix={0: "JR", 1: "SR"})
+    kept = cluster(frame, junior, Thresholds(), one_per_source="file")
+    assert list(kept.review["reason"]) == ["suffixes differ (JR/SR)"]

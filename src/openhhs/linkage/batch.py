@@ -37,6 +37,7 @@ GAMMA_DOB_DIFFERENT = 0
 GAMMA_DOB_SAME_YEAR = 1  # siblings at one address: same year is not agreement
 GAMMA_SSN_EXACT = 3
 RELAMBDA_MIN_RECORDS = 2000
+SIBLING_GUARDS = ("first names differ", "dates of birth differ")
 # A scored pair this unlikely is a confident non-match: no chain of links may join its records.
 NON_MATCH_PROBABILITY = 0.001  # below this, λ re-estimated on the input itself is too noisy
 
@@ -437,7 +438,7 @@ def cluster(
             if u in rep:
                 sources.setdefault(rep[u], set()).add(str(src))
         edges = [e for e in edges if not sources[e[2]] & sources[e[3]]]
-        mutual = _mutual_best(edges)
+        mutual = _mutual_best(edges, auto_w)
     stats["pairs_in_review_band_or_above"] = len(edges)
 
     # Margin rule: a record whose two best candidates are close while those two are known to be
@@ -463,7 +464,7 @@ def cluster(
     blocked = 0
     for w, p, a, b, why in edges:
         pair = (min(a, b), max(a, b))
-        if (w < auto_w and pair not in mutual) or why or pair in ambiguous:
+        if pair not in mutual and (w < auto_w or why or pair in ambiguous):
             reason = why or ("second-best candidate too close" if w >= auto_w else "uncertain")
             review_rows.append((a, b, w, p, reason))
             continue
@@ -508,8 +509,15 @@ def cluster(
     return LinkResult(clusters=clusters, review=review, stats=stats)
 
 
-def _mutual_best(edges: list[tuple[float, float, int, int, str]]) -> set[tuple[int, int]]:
-    """Pairs (low id first) that are each other's strongest edge and carry no guard."""
+def _mutual_best(
+    edges: list[tuple[float, float, int, int, str]], auto_w: float
+) -> set[tuple[int, int]]:
+    """Pairs (low id first) that are each other's strongest edge across sources.
+
+    The sibling guards (first names or dates of birth differ) are waived for a strong mutual
+    best: a sibling with a record in the other source is that record's own mutual best, and
+    one who has none cannot take a second record of this source. JR/SR never is.
+    """
     best: dict[int, tuple[float, int]] = {}
     for w, _p, a, b, _why in edges:
         for x, y in ((a, b), (b, a)):
@@ -517,8 +525,10 @@ def _mutual_best(edges: list[tuple[float, float, int, int, str]]) -> set[tuple[i
                 best[x] = (w, y)
     return {
         (min(a, b), max(a, b))
-        for _w, _p, a, b, why in edges
-        if not why and best[a][1] == b and best[b][1] == a
+        for w, _p, a, b, why in edges
+        if best[a][1] == b
+        and best[b][1] == a
+        and (not why or (w >= auto_w and why in SIBLING_GUARDS))
     }
 
 
