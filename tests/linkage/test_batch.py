@@ -110,3 +110,18 @@ def test_toy_city_quality(model: LinkageModel) -> None:
     metrics = pairwise_metrics(merged["c"], merged["t"])
     assert metrics["precision"] >= 0.99
     assert metrics["recall"] >= 0.9
+
+
+def test_link_only_never_links_within_a_source_and_pairs_one_to_one(model: LinkageModel) -> None:
+    rows = [
+        BASE | {"ssn": "212-55-1234", "source": "A"},
+        BASE | {"first_name": "Mari", "ssn": "212551234", "source": "A"},
+        BASE | {"phone": "", "ssn": "212551234", "source": "B"},
+    ]
+    dedupe, _ = _clusters(rows, model)
+    assert dedupe[0] == dedupe[1] == dedupe[2]
+    frame = feature_frame(rows, keep=("source",))
+    result = link(frame, model, one_per_source="source")
+    ids = result.clusters["cluster_id"].tolist()
+    assert ids[0] == ids[2] != ids[1]  # the closer A record takes B; A never joins A
+    assert result.stats["pairs_scored"] == 2  # only pairs across the sources are scored

@@ -221,16 +221,27 @@ def _forbid(index: dict[int, set[int]], a: int, b: int) -> None:
     index.setdefault(b, set()).add(a)
 
 
-def _predict(reps: pd.DataFrame, model: LinkageModel, relambda: bool) -> tuple[Any, Any, float]:
-    """Scored pairs as a DuckDB relation (and the connection that owns it)."""
+def _predict(
+    reps: pd.DataFrame, model: LinkageModel, relambda: bool, link_only: str | None = None
+) -> tuple[Any, Any, float]:
+    """Scored pairs as a DuckDB relation (and the connection that owns it).
+
+    `link_only` names the column of each record's source: only pairs across sources are
+    blocked and scored, and λ is re-estimated over those pairs (Splink's link-only mode).
+    """
     import duckdb
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     con = duckdb.connect()
     db_api = DuckDBAPI(connection=con)
-    sdf = db_api.register(reps[["unique_id", *FEATURE_COLUMNS]], table_name="records")
+    columns = reps[["unique_id", *FEATURE_COLUMNS]]
     settings = dict(model.splink)
+    if link_only is not None:
+        columns = columns.assign(source_dataset=reps[link_only].astype(str).to_numpy())
+        settings["link_type"] = "link_only"
+        settings["source_dataset_column_name"] = "source_dataset"
+    sdf = db_api.register(columns, table_name="records")
     settings["retain_matching_columns"] = True
     settings["additional_columns_to_retain"] = []
     linker = Linker(sdf, settings, log_level=None)
@@ -273,9 +284,17 @@ class Scored:
 
 
 def score(
-    frame: pd.DataFrame, model: LinkageModel, *, floor: float = 0.5, relambda: bool = True
+    frame: pd.DataFrame,
+    model: LinkageModel,
+    *,
+    floor: float = 0.5,
+    relambda: bool = True,
+    link_only: str | None = None,
 ) -> Scored:
-    """Collapse duplicates and score blocked pairs with Splink (pairs with p >= floor kept)."""
+    """Collapse duplicates and score blocked pairs with Splink (pairs with p >= floor kept).
+
+    With `link_only` (a column naming each row's source), only pairs across sources are scored.
+    """
     started = time.perf_counter()
     floor_w, conflict_w = weight_of(floor), weight_of(NON_MATCH_PROBABILITY)
     stats: dict[str, Any] = {"records": len(frame)}
@@ -310,7 +329,7 @@ def score(
     non_matches: list[tuple[int, int]] = []
     stats["lambda"] = model.probability_two_random_records_match
     if len(reps) >= 2:
-        con, table, stats["lambda"] = _predict(reps, model, relambda)
+        con, table, stats["lambda"] = _predict(reps, model, relambda, link_only)
         # SQL built from Splink's own table name and float thresholds only (no user input).
         stats["pairs_scored"] = con.sql(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
         pairs = [
@@ -372,7 +391,7 @@ def link(
     record per source (two files, each listing a person once: a one-to-one linkage).
     """
     bands = thresholds or model.thresholds
-    scored = score(frame, model, floor=bands.review, relambda=relambda)
+    scored = score(frame, model, floor=bands.review, relambda=relambda, link_only=one_per_source)
     return cluster(
         frame,
         scored,
