@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
             febrl_rows,
         ),
         "",
-        "FEBRL's soc_sec_id is not a verified identifier: in 5 % of FEBRL3's true pairs it "
+        "FEBRL's soc_sec_id is not a verified identifier: in 6 % of FEBRL3's true pairs it "
         "was replaced outright (5-7 digits apart, not a typo), so no edit-distance tolerance "
         "saves the different-SSN cannot-link (right for agency data, where two valid SSNs "
         "mean two people) on it; the rows with it off show the model alone. FEBRL4 is two "
