@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from openhhs.access._audit import emit, event_for
 from openhhs.access.accounts import authenticate_service_token, is_service_token
+from openhhs.access.enforce import REQUEST_POLICY
 from openhhs.access.pdp import allowed_purposes
 from openhhs.access.principal import Principal
 from openhhs.access.rls import act_as_app
@@ -170,7 +171,10 @@ def require_purpose(
         purpose = Purpose(raw)
     except ValueError:
         purpose = None
-    if purpose is None or purpose not in purposes_of(db, principal):
+    policy = current_policy(db)
+    db.info[REQUEST_POLICY] = policy  # the request's enforcement decides by the same agreements
+    allowed = allowed_purposes(policy, principal, dt.datetime.now(dt.UTC).date())
+    if purpose is None or purpose not in allowed:
         emit(
             db,
             event_for(

@@ -71,6 +71,17 @@ EVENT_ELEMENTS: dict[str, str] = {
 }
 
 
+# session.info key: the policy the request's purpose was checked against (`deps`), reused by
+# its enforcement so one request reads the agreements once and decides by one version of them.
+REQUEST_POLICY = "openhhs.access.request_policy"
+
+
+def request_policy(session: Session) -> Policy:
+    """The request's policy when `deps.require_purpose` read it in this session, else current."""
+    policy = session.info.get(REQUEST_POLICY)
+    return policy if isinstance(policy, Policy) else current_policy(session)
+
+
 def redacted(reason: str) -> dict[str, Any]:
     """The marker that stands where a value was withheld."""
     return {"redacted": True, "reason": reason}
@@ -303,7 +314,7 @@ def _filter(
 ) -> Enforced:
     """The decisions of `enforce` without its audit entries (reads only, takes no lock)."""
     at = at or dt.datetime.now(dt.UTC)
-    policy = policy or current_policy(session)
+    policy = policy or request_policy(session)
     if facts is None or facts.person_id != person_id:
         facts = load_facts(session, person_id, at=at)
     out = Enforced(payload={})
@@ -437,7 +448,7 @@ def enforce_many(
     the reads serialized concurrent searches.
     """
     at = at or dt.datetime.now(dt.UTC)
-    policy = current_policy(session)
+    policy = request_policy(session)
     items = list(items)
     facts = load_facts_many(session, [person_id for person_id, _payload in items], at=at)
     pages = [
