@@ -23,9 +23,11 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # Debian packages and services the tests need: chromium for the browser tests,
-# the local PostgreSQL cluster for the PostgreSQL half of the suite.
+# the local PostgreSQL cluster for the PostgreSQL half of the suite; wrk, the Worker Connect
+# bench's load generator (without it the bench falls back to Python client threads).
 sysdeps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; } || true
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 
 test: $(STAMP) sysdeps
