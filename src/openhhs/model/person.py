@@ -32,6 +32,14 @@ class SourcePerson(SourceRecord, Base):
     __table_args__ = (
         UniqueConstraint("source_system_id", "source_id"),
         Index("ix_source_person_name_dob", "last_name", "first_name", "dob"),
+        # person search's first-name pre-filter, index-only under row-level security (0004)
+        Index(
+            "ix_source_person_last_agency_first",
+            "last_name",
+            "agency_id",
+            "first_name",
+            "first_name_canonical",
+        ),
     )
 
     # standardized current name (upper case, no diacritics); aliases in PersonName
