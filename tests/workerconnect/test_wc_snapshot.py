@@ -18,7 +18,7 @@ def test_hra_caseworker_sees_dhs_shelter_and_worker_contact_but_no_case_number(r
     r = c.get(f"/api/v1/persons/{ro_world.city.people['maria']}")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["person"]["name"] == "MARIA LOPEZ"
+    assert body["person"]["name"] == "Maria Lopez"  # stored "MARIA LOPEZ", shown readable
     assert body["person"]["dob"] == "1985-04-28"
     dhs = _enrollments_by_agency(body)["DHS"]
     assert dhs["program"]["name"] == "Family shelter"
@@ -47,7 +47,7 @@ def test_dhs_caseworker_sees_hra_benefits_but_nothing_of_mental_health(ro_world,
     # no consent to DHS: not redacted with a marker, simply absent (a marker would disclose it)
     text = str(body)
     assert "Mental health" not in text and "mh_service" not in text and "Dana Kim" not in text
-    assert [m["name"] for m in body["household"]["members"]] == ["MARIA LOPEZ", "LUIS LOPEZ"]
+    assert [m["name"] for m in body["household"]["members"]] == ["Maria Lopez", "Luis Lopez"]
     assert body["documents"] == [{"redacted": True, "reason": body["documents"][0]["reason"]}]
 
 

@@ -308,15 +308,30 @@ def first_name_matches(q: StdCriteria, first: str) -> bool:
 def _first_name_filter(
     session: Session, q: StdCriteria, reachable: ColumnElement[bool]
 ) -> ColumnElement[bool]:
-    """Only records whose first name can match: the distinct first names among the candidates
-    (read from the name index alone for a last-name search) are tested here, so a common
-    surname does not bring thousands of rows into Python to be dropped by `rank`."""
-    names = session.scalars(select(SourcePerson.first_name).where(reachable).distinct())
-    keep = sorted({n for n in names if n and first_name_matches(q, n)})
-    match = SourcePerson.first_name.in_(keep) if keep else false()
-    if q.first_canonical:
-        return or_(match, SourcePerson.first_name_canonical == q.first_canonical)
-    return match
+    """Only records whose first name can match: the distinct (first name, canonical first name)
+    pairs among the candidates are read from the search index alone (0004), tested here, and
+    the candidate query asks for the first names that passed. A name kept for one record is
+    fetched for all its records; `rank` scores each, so a common surname no longer brings
+    thousands of rows into Python only to drop them."""
+    pairs = session.execute(
+        select(SourcePerson.first_name, SourcePerson.first_name_canonical)
+        .where(reachable)
+        .distinct()
+    )
+    keep: set[str] = set()
+    nameless = False  # a canonical first name without a first name: not expected, still kept
+    for first, canonical in pairs:
+        by_canonical = canonical is not None and canonical == q.first_canonical
+        if not first:
+            nameless = nameless or by_canonical
+        elif by_canonical or first_name_matches(q, first):
+            keep.add(first)
+    conds: list[ColumnElement[bool]] = []
+    if keep:
+        conds.append(SourcePerson.first_name.in_(sorted(keep)))
+    if nameless:
+        conds.append(SourcePerson.first_name_canonical == q.first_canonical)
+    return or_(*conds) if conds else false()
 
 
 def rank(

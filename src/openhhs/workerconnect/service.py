@@ -93,12 +93,12 @@ def golden_person(session: Session, enterprise_id: str) -> dict[str, Any]:
     from openhhs.cci import golden_record
 
     f = golden_record(session, enterprise_id).fields
-    name = " ".join(
-        str(f[k]) for k in ("first_name", "middle_name", "last_name", "suffix") if f.get(k)
+    name = snap.display_name(
+        *(str(f[k]) for k in ("first_name", "middle_name", "last_name", "suffix") if f.get(k))
     )
     ssn = f.get("ssn")
     return {
-        "name": name or None,
+        "name": name,
         "dob": f.get("dob"),
         "sex": f.get("sex"),
         "gender_identity": f.get("gender_identity"),
@@ -305,7 +305,7 @@ def search_view(
     for hit in found.hits:
         first, last, dob = names.get(hit.best_record_id, (None, None, None))
         person = {
-            "name": " ".join(x for x in (first, last) if x) or None,
+            "name": snap.display_name(first, last),
             "dob": dob.isoformat() if dob else None,
         }
         items.append((hit.enterprise_id, {"person_id": hit.enterprise_id, "person": person}))

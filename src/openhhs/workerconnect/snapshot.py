@@ -44,6 +44,18 @@ ALERT_TYPES = frozenset(
 ALERT_WINDOW_DAYS = 90
 
 
+def display_name(*parts: str | None) -> str | None:
+    """A name as people read it: "MARIA DE LA CRUZ-O'NEIL" -> "Maria De La Cruz-O'Neil".
+
+    Ingest stores names standardized in capitals (what matching compares); only those are
+    re-cased for display, a name stored in mixed case is shown as it was given.
+    """
+    text = " ".join(p for p in parts if p)
+    if not text:
+        return None
+    return text.title() if text.isupper() else text
+
+
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -211,7 +223,7 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
     members = [
         {
             "enterprise_id": eid,
-            "name": " ".join(x for x in (first, last) if x) or None,
+            "name": display_name(first, last),
             "dob": _iso(dob),
             "relationship": rel.value if rel else None,
             "self": spid in ids,
