@@ -29,6 +29,7 @@ HOME = {
     "zip5": "10310",
     "phone": "+13476116631",
 }
+HOME_B = {"street": "245 E 149TH ST", "unit": "4C", "zip5": "10451"}
 # Low bands: the weight alone would auto-link every pair here, so only the guard can refuse.
 LOW = Thresholds(auto_link=0.01, review=0.002, margin=3.0)
 
@@ -166,6 +167,37 @@ def test_a_moved_household_links_a_same_name_same_birthday_pair_in_both_paths(
         eids = [registry.enterprise_id_of(session, p.id) for p in people]
         assert eids[0] == eids[3] and eids[1] == eids[2] and eids[0] != eids[1]
         assert outcomes[3].decision == "linked" and "household" in outcomes[3].reason
+    finally:
+        use_model(None)
+        clear_caches()
+
+
+def test_exact_ssn_and_birth_date_link_in_both_paths_whatever_the_names(
+    session: Session, add_person: PersonFactory
+) -> None:
+    """Both names replaced (FEBRL-style), same building, SSN and DOB exact: review-band weight,
+    linked by batch and online."""
+    use_model(from_document(default_model(), version="certain-test"))
+    same = {"dob": "1961-04-09", "ssn": "212459876", "sex": "F"}
+    people = [
+        add_person("HRA", first_name="ANNA", last_name="KOWALCZYK", **same, **HOME_B),
+        add_person("DOE", first_name="MARIA", last_name="SANTOS", street=HOME_B["street"], **same),
+    ]
+    try:
+        frame = feature_frame([source_person_record(p) for p in people])
+        bands = default_model().thresholds
+        result = link(frame, default_model(), relambda=False)
+        assert result.stats["pairs_in_review_band_or_above"] == 1
+        weight = min(result.review["match_weight"], default=None)
+        assert weight is None  # nothing left for review: the pair linked
+        clusters = list(result.clusters["cluster_id"])
+        index.store_term_frequencies(session, default_model().term_frequencies)
+        clear_caches()
+        upsert(session, people[0].id)
+        outcome = upsert(session, people[1].id)
+        assert bands.review <= outcome.best.match_probability < bands.auto_link  # type: ignore[union-attr]
+        assert clusters[0] == clusters[1]
+        assert outcome.decision == "linked" and "SSN and date of birth exact" in outcome.reason
     finally:
         use_model(None)
         clear_caches()

@@ -33,7 +33,7 @@ def test_guard_levels_are_found_by_label_in_the_shipped_model() -> None:
             }
         ]
     }
-    assert guard_levels(bare) == GuardLevels(dob_same_year=0, ssn_exact=1)
+    assert guard_levels(bare) == GuardLevels(dob_same_year=0, ssn_exact=1, dob_exact=-2)
 
 
 def test_siblings_twins_and_generations_need_a_human() -> None:
@@ -163,3 +163,14 @@ def test_one_record_per_source_waives_sibling_guards_for_a_strong_mutual_best() 
     junior = _scored([(30.0, 1.0, 0, 1, 6, 5, 2)], 2, suffix={0: "JR", 1: "SR"})
     kept = cluster(frame, junior, Thresholds(), one_per_source="file")
     assert list(kept.review["reason"]) == ["suffixes differ (JR/SR)"]
+
+
+def test_exact_ssn_and_date_of_birth_link_from_the_review_band() -> None:
+    frame = pd.DataFrame({"unique_id": [0, 1, 2]})
+    levels = guard_levels(default_model().splink)
+    certain = (3.0, 0.89, 0, 1, 0, levels.dob_exact, levels.ssn_exact)
+    dob_typo = (3.0, 0.89, 0, 2, 0, levels.dob_exact - 2, levels.ssn_exact)
+    result = cluster(frame, _scored([certain, dob_typo], 3), Thresholds(), levels=levels)
+    ids = list(result.clusters["cluster_id"])
+    assert ids[0] == ids[1] != ids[2]
+    assert list(result.review["reason"]) == ["uncertain"]

@@ -297,12 +297,22 @@ def decide(
     # batch refuses a merge that would put an explicit non-match pair (scored below review) in
     # one cluster: an ID holding a record this one clearly is not cannot be auto-linked
     non_match_eids = {c.enterprise_id for c, _f in scored if c.match_probability < bands.review}
+    certain = {e.eid for e in ranked if _ssn_and_dob_exact(model, e.best)}
     for e in ranked:
-        if e.best.match_probability >= bands.auto_link:
+        if e.best.match_probability >= bands.auto_link or e.eid in certain:
             e.guard = guard_reason(model, e.best, features, e.features)
             if not e.guard and e.eid in non_match_eids:
                 e.guard = "a record of this Enterprise ID is a clear non-match"
-    strong = [e for e in ranked if e.best.match_probability >= bands.auto_link and not e.guard]
+    # batch links a review-band pair whose SSN and date of birth are both exact
+    strong = [
+        e
+        for e in ranked
+        if (
+            e.best.match_probability >= bands.auto_link
+            or (e.eid in certain and e.best.match_probability >= bands.review)
+        )
+        and not e.guard
+    ]
     in_band = [e for e in ranked if e.best.match_probability >= bands.review]
     if not strong:
         top = ranked[0]
@@ -317,7 +327,16 @@ def decide(
         if close and _different(model, first.features, second.features):
             return "review", "second-best candidate too close", first, strong[:3]
     why = f"p={first.best.match_probability:.6f} >= auto-link {bands.auto_link}"
+    if first.best.match_probability < bands.auto_link:
+        why = f"p={first.best.match_probability:.4f}; SSN and date of birth exact"
     return "linked", why, first, strong[1:4]
+
+
+def _ssn_and_dob_exact(model: ActiveModel, c: Candidate) -> bool:
+    """The candidate's SSN and date of birth levels are both "exact" (batch's certain pairs)."""
+    levels = _guard_levels(model)
+    gamma = {p.comparison: p.level for p in c.breakdown}
+    return gamma.get("ssn") == levels.ssn_exact and gamma.get("dob") == levels.dob_exact
 
 
 def _different(model: ActiveModel, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -36,6 +36,7 @@ GAMMA_FIRST_DIFFERENT = 0
 GAMMA_DOB_DIFFERENT = 0
 GAMMA_DOB_SAME_YEAR = 1  # siblings at one address: same year is not agreement
 GAMMA_SSN_EXACT = 3
+GAMMA_DOB_EXACT = 5
 RELAMBDA_MIN_RECORDS = 2000
 SIBLING_GUARDS = ("first names differ", "dates of birth differ")
 # A scored pair this unlikely is a confident non-match: no chain of links may join its records.
@@ -48,6 +49,7 @@ class GuardLevels:
 
     dob_same_year: int = GAMMA_DOB_SAME_YEAR  # dob levels 0..this are not agreement
     ssn_exact: int = GAMMA_SSN_EXACT
+    dob_exact: int = GAMMA_DOB_EXACT
 
 
 def guard_levels(splink: Mapping[str, Any]) -> GuardLevels:
@@ -67,6 +69,7 @@ def guard_levels(splink: Mapping[str, Any]) -> GuardLevels:
     return GuardLevels(
         dob_same_year=found.get(("dob", "same year"), GAMMA_DOB_DIFFERENT),
         ssn_exact=found.get(("ssn", "exact"), top.get("ssn", -2)),
+        dob_exact=found.get(("dob", "exact"), top.get("dob", -2)),
     )
 
 
@@ -500,12 +503,22 @@ def cluster(
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
 
+    # Exact SSN and exact date of birth: on the 100k city every such pair (10,555, 280 of them
+    # with both names different) is one person, and FEBRL3 replaces both names in such pairs;
+    # the naive-Bayes sum undercounts two identifiers agreeing when the names do not.
+    lv = levels or GuardLevels()
+    certain = {
+        (min(a, b), max(a, b))
+        for _w, _p, a, b, _gf, gd, gs in scored.pairs
+        if gs == lv.ssn_exact and gd == lv.dob_exact
+    }
     comps = _Components(scored.nodes, ssn, scored.middle, sources)
     review_rows: list[tuple[int, int, float, float, str]] = []
     blocked = 0
     for w, p, a, b, why in edges:
         pair = (min(a, b), max(a, b))
-        if pair not in mutual and (w < auto_w or why or pair in ambiguous):
+        promoted = pair in mutual or (pair in certain and not why and pair not in ambiguous)
+        if not promoted and (w < auto_w or why or pair in ambiguous):
             reason = why or ("second-best candidate too close" if w >= auto_w else "uncertain")
             review_rows.append((a, b, w, p, reason))
             continue
