@@ -1,34 +1,44 @@
 """Worker Connect under load: snapshot and search latency with 20 concurrent clients, push rate.
 
 A city is built once per backend with the demo pipeline (cached in var/bench/workerconnect/),
-the app is served by `openhhs serve` (uvicorn, 2 workers) on a loopback port, and 20 threads
-sign in as the demo HRA caseworker and read snapshots of random linked people and search for
-random names. The push figure is an HRA system pushing new person records, each standardized,
-stored and linked by the real-time matcher before the answer. Also measured: the time from a
-DHS push to the DHS enrollment showing in the HRA caseworker's snapshot (target: < 1 s).
+the app is served by `openhhs serve` (uvicorn, 2 workers) on a loopback port, 20 sessions
+sign in as the demo HRA caseworker, and 20 closed-loop connections read snapshots of random
+linked people and search for random names. The push figure is an HRA system pushing new
+person records, each standardized, stored and linked by the real-time matcher before the
+answer. Also measured: the time from a DHS push to the DHS enrollment showing in the HRA
+caseworker's snapshot (target: < 1 s).
 
 Environment: BENCH_WC_PEOPLE (default 100000), BENCH_WC_BACKENDS (default "sqlite,postgresql"),
-or BENCH_WC_RUNS="sqlite:100000,postgresql:20000" for a size per backend.
+or BENCH_WC_RUNS="sqlite:100000,postgresql:20000" for a size per backend; BENCH_WC_CLIENT
+(wrk when installed, else httpx) and BENCH_WC_SECONDS (wrk's run per request kind, default 20).
+The load generator runs on the same 2 cores as the server: `wrk` (C) leaves them to the server,
+the httpx threads took ~1.2 ms of CPU per request.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from bench._report import md_table, write_section
+from openhhs.access.websessions import SESSION_COOKIE
 from openhhs.demo.accounts import demo_password
 from openhhs.demo.pipeline import DemoState, run_steps
 
@@ -59,13 +69,19 @@ def _database_url(backend: str, people: int) -> str:
 
 
 def build(backend: str, people: int) -> tuple[str, DemoState, dict[str, float]]:
-    from openhhs.db import make_engine
+    from openhhs.db import make_engine, upgrade
 
     url = _database_url(backend, people)
     folder = WORK / f"{backend}-{people}"
     state = DemoState.load(folder / "state.json", {"people": people, "seed": 1, "url": url})
     engine = make_engine(url)
+    upgrade(engine)  # a city cached by an older checkout gets the newer indexes too
     run_steps(state, engine, WORK / f"city-{people}", people, 1, lambda m: print("  ", m))
+    if engine.dialect.name == "postgresql":
+        # planner statistics as autovacuum would have them in service: a city loaded minutes
+        # ago has none, and the search's plans under row-level security went wrong without
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
     engine.dispose()
     return url, state, dict(state.done)
 
@@ -111,6 +127,16 @@ def _samples(url: str, n: int) -> tuple[list[str], list[tuple[str, str]]]:
     ]
 
 
+@dataclass(frozen=True)
+class Result:
+    requests: int
+    p50: float
+    p95: float
+    p99: float
+    rate: float  # requests per second
+    errors: int  # 5xx, 401, 403 (and, with wrk, socket errors)
+
+
 def _load(clients: list[httpx.Client], make_request: Any) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
@@ -135,6 +161,68 @@ def _load(clients: list[httpx.Client], make_request: Any) -> tuple[list[float], 
     for th in threads:
         th.join()
     return latencies, errors, time.perf_counter() - started
+
+
+WRK_SCRIPT = Path(__file__).with_name("wrk_workerconnect.lua")
+
+
+def _client_kind() -> str:
+    """`wrk` (Debian package; C, about no CPU of its own) when installed, else the httpx threads.
+
+    BENCH_WC_CLIENT=httpx|wrk chooses. Both keep 20 connections closed-loop: the next request of
+    a connection leaves when its answer has been read, no think time.
+    """
+    kind = os.environ.get("BENCH_WC_CLIENT") or ("wrk" if shutil.which("wrk") else "httpx")
+    if kind not in ("wrk", "httpx"):
+        raise SystemExit(f"BENCH_WC_CLIENT must be wrk or httpx, not {kind!r}")
+    return kind
+
+
+def _load_wrk(base: str, paths: list[str], cookies: list[str], seconds: int) -> Result:
+    """Closed-loop GETs of random `paths` by CLIENTS connections, each with a random session."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths_file, cookies_file = Path(tmp) / "paths", Path(tmp) / "cookies"
+        paths_file.write_text("\n".join(paths) + "\n")
+        cookies_file.write_text("\n".join(cookies) + "\n")
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(CLIENTS),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(WRK_SCRIPT),
+                base,
+                "--",
+                str(paths_file),
+                str(cookies_file),
+                "5",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    r = json.loads(line[4:])
+    return Result(
+        r["requests"],
+        r["p50"],
+        r["p95"],
+        r["p99"],
+        r["requests"] / r["seconds"],
+        r["errors"] + r["socket_errors"],
+    )
+
+
+def _from_latencies(lat: list[float], errors: int, secs: float) -> Result:
+    return Result(
+        len(lat), statistics.median(lat), _pct(lat, 95), _pct(lat, 99), len(lat) / secs, errors
+    )
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -176,15 +264,26 @@ def measure(backend: str, people: int) -> dict[str, Any]:
         for c in clients[:2]:  # warm caches (policy, geo tables) in both workers
             for eid in eids[:5]:
                 c.get(f"/api/v1/persons/{eid}")
-        snap, snap_err, snap_s = _load(
-            clients, lambda c, r: c.get(f"/api/v1/persons/{r.choice(eids)}")
-        )
+        client = _client_kind()
+        if client == "wrk":
+            seconds = int(os.environ.get("BENCH_WC_SECONDS", "20"))
+            cookies = [f"{SESSION_COOKIE}={c.cookies.get(SESSION_COOKIE)}" for c in clients]
+            snap = _load_wrk(base, [f"/api/v1/persons/{e}" for e in eids], cookies, seconds)
+            queries = [
+                "/api/v1/persons?" + urlencode({"first_name": f, "last_name": la})
+                for f, la in names
+            ]
+            found = _load_wrk(base, queries, cookies, seconds)
+        else:
+            snap = _from_latencies(
+                *_load(clients, lambda c, r: c.get(f"/api/v1/persons/{r.choice(eids)}"))
+            )
 
-        def do_search(c: httpx.Client, r: random.Random) -> httpx.Response:
-            first, last = r.choice(names)
-            return c.get("/api/v1/persons", params={"first_name": first, "last_name": last})
+            def do_search(c: httpx.Client, r: random.Random) -> httpx.Response:
+                first, last = r.choice(names)
+                return c.get("/api/v1/persons", params={"first_name": first, "last_name": last})
 
-        found, find_err, find_s = _load(clients, do_search)
+            found = _from_latencies(*_load(clients, do_search))
         push = _push_rate(base, state)
         visible = _push_to_snapshot(base, state, clients[0])
         for c in clients:
@@ -196,8 +295,10 @@ def measure(backend: str, people: int) -> dict[str, Any]:
         "backend": backend,
         "people": people,
         "build": build_times,
-        "snapshot": (snap, snap_err, snap_s),
-        "search": (found, find_err, find_s),
+        "client": client,
+        "load": os.getloadavg()[0],
+        "snapshot": snap,
+        "search": found,
         "push": push,
         "visible_ms": visible,
     }
@@ -282,19 +383,21 @@ def main() -> None:
     rows = []
     for res in results:
         for what in ("snapshot", "search"):
-            lat, err, secs = res[what]
+            r: Result = res[what]
             rows.append(
                 [
                     res["backend"],
                     f"{res['people']:,}",
                     what,
+                    res["client"],
                     CLIENTS,
-                    len(lat),
-                    f"{statistics.median(lat):.0f}",
-                    f"{_pct(lat, 95):.0f}",
-                    f"{_pct(lat, 99):.0f}",
-                    f"{len(lat) / secs:.0f}",
-                    err,
+                    r.requests,
+                    f"{r.p50:.0f}",
+                    f"{r.p95:.0f}",
+                    f"{r.p99:.0f}",
+                    f"{r.rate:.0f}",
+                    r.errors,
+                    f"{res['load']:.1f}",
                 ]
             )
     push_rows = []
@@ -320,18 +423,24 @@ def main() -> None:
     ]
     body = "\n\n".join(
         [
-            "Latency in ms, measured by 20 client threads on the same machine as the server "
-            "(`openhhs serve --workers 2`), each signed in as the demo HRA caseworker with purpose "
-            "case_management. Snapshot: a random linked person with an HRA record (every element "
-            "through the policy decision point, the read audited in the hash chain). Search: a "
-            "random first + last name from the index. Targets (issue 5): snapshot p95 <= 150 ms, "
-            "search p95 <= 200 ms at 100k persons. The machine's 2 cores are shared by the "
-            "client threads, the server and 7 other engineers' work.",
+            "Latency in ms of 20 concurrent closed-loop connections (no think time) on the same "
+            "machine as the server (`openhhs serve --workers 2`), each signed in as the demo HRA "
+            "caseworker with purpose case_management. Client `wrk`: the Debian package driven by "
+            "`bench/wrk_workerconnect.lua` (2 threads, 20 connections, each request a random "
+            "path with a random one of 20 session cookies, for BENCH_WC_SECONDS, default 20 s); "
+            "`httpx`: 20 Python threads, 25 requests each (BENCH_WC_CLIENT=httpx). Snapshot: a "
+            "random linked person with an HRA record (every element through the policy decision "
+            "point, the read audited in the hash chain). Search: a random first + last name of "
+            "the index. Targets (issue 5): snapshot p95 <= 150 ms, search p95 <= 200 ms at 100k "
+            "persons. The machine's 2 cores are shared by the client, the server and the other "
+            "engineers' work: `load` is the 1-minute load average after the run (2.0 = both "
+            "cores busy).",
             md_table(
                 [
                     "backend",
                     "persons",
                     "request",
+                    "client",
                     "clients",
                     "requests",
                     "p50",
@@ -339,6 +448,7 @@ def main() -> None:
                     "p99",
                     "req/s",
                     "errors",
+                    "load (1 min)",
                 ],
                 rows,
             ),
