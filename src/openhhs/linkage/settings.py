@@ -278,9 +278,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     'AND substr(l."dob", 6) = substr(r."dob", 6)',
     'l."last_name" = r."last_name" AND l."first_name_canonical" = r."first_name_canonical" '
     'AND (l."dob" IS NULL OR r."dob" IS NULL)',
-    'l."last_name" = r."last_name" AND l."first_initial" = r."first_initial" '
-    'AND l."dob_year" = r."dob_year"',
-    'l."first_name" = r."last_name" AND l."last_name" = r."first_name"',
+    # Swapped first/last with the birth year or the month and day in common: 7.0M -> 0.18M
+    # comparisons at 1M records. Together with dropping "same surname, initial and birth year"
+    # (18.8M at 1M, 2 true pairs no other rule reached), 102 of 41,300 true pairs of a
+    # 100k-record city are reached by no rule instead of 98 (blocking recall 0.99753).
+    'l."first_name" = r."last_name" AND l."last_name" = r."first_name" '
+    'AND (l."dob_year" = r."dob_year" OR substr(l."dob", 6) = substr(r."dob", 6))',
     'l."dob" = r."dob" AND l."zip5" = r."zip5"',
     'l."phone" = r."phone" AND l."first_initial" = r."first_initial"',
     'l."street_unit" = r."street_unit" AND l."first_initial" = r."first_initial"',
