@@ -279,22 +279,16 @@ def enforce(
     policy: Policy | None = None,
     facts: PersonFacts | None = None,
     commit: bool = True,
-    end_reads: bool = False,
 ) -> Enforced:
     """Filter one person-level payload for `principal` and `purpose`, and audit the result.
 
     The audit entries are written in `session`, which is committed (so the record of the read is
     durable before the data leaves) unless `commit=False`, for callers inside a larger transaction
     they commit themselves.
-
-    `end_reads` (read-only views that commit): on SQLite the reads are committed before the
-    audit entries are appended, see `_end_reads`.
     """
     out = _filter(
         principal, purpose, person_id, payload, session=session, at=at, policy=policy, facts=facts
     )
-    if end_reads and commit:
-        _end_reads(session)
     _audit(session, principal, purpose, person_id, out, request_id, action)
     if commit:
         session.commit()
@@ -371,21 +365,6 @@ def _filter(
     return out
 
 
-def _end_reads(session: Session) -> None:
-    """On SQLite, end a read-only view's transaction before its audit entries are appended.
-
-    In WAL mode a transaction that has read and then writes fails at once ("database is
-    locked", no waiting) when another connection committed since its first read: under
-    concurrent views every audit append raced the others' and the whole view was re-run.
-    Appending in a transaction of its own, whose first statement takes the write lock, waits
-    for the lock instead. Only for callers that wrote nothing to keep atomic with the entries
-    (the Worker Connect views); PostgreSQL has no such upgrade failure and keeps one
-    transaction.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.commit()
-
-
 def _audit(
     session: Session,
     principal: Principal,
@@ -437,7 +416,6 @@ def enforce_many(
     at: dt.datetime | None = None,
     request_id: str | None = None,
     action: str = "person:search",
-    end_reads: bool = False,
 ) -> list[Enforced]:
     """`enforce` for a page of results (search, caseload): one policy read and one commit.
 
@@ -467,8 +445,6 @@ def enforce_many(
         )
         for person_id, payload in items
     ]
-    if end_reads:
-        _end_reads(session)
     for person_id, enforced in pages:
         _audit(session, principal, purpose, person_id, enforced, request_id, action)
     session.commit()

@@ -209,7 +209,6 @@ def snapshot_view(
         at=at,
         request_id=request_id,
         facts=facts,
-        end_reads=True,
     )
     if not enforced.returned:
         raise NotFound(NOT_FOUND)
@@ -275,7 +274,6 @@ def sensitive_view(
         request_id=request_id,
         action="person:read_sensitive",
         facts=facts,
-        end_reads=True,
     )
     items: list[Any] = []
     for section in ("enrollments", "events", "documents"):
@@ -317,7 +315,6 @@ def search_view(
         session=session,
         request_id=request_id,
         action="person:search",
-        end_reads=True,
     )
     results = []
     for hit, enforced in zip(found.hits, enforced_page, strict=True):
@@ -426,7 +423,6 @@ def caseload_view(
         session=session,
         request_id=request_id,
         action="person:caseload",
-        end_reads=True,
     )
     for (eid, _payload), enforced in zip(items, enforced_page, strict=True):
         other = [a for a in snap.served_by(enforced.payload) if a != principal.agency]
