@@ -187,7 +187,7 @@ def require_purpose(
     if request.method in _SAFE_METHODS:
         # person-level read: from here on the request's transactions run as the non-owner role
         # with the acting agencies set (PostgreSQL row-level security; see access/rls.py)
-        request.state.rls_agencies = act_as_app(db, principal)
+        request.state.rls_agencies = act_as_app(db, principal, policy)
     return purpose
 
 

@@ -75,13 +75,14 @@ def rls_wanted(session: Session) -> bool:
     return os.environ.get(ENV_SWITCH, "on").strip().lower() not in _OFF
 
 
+_APPLY = text(f"SELECT set_config('role', '{APP_ROLE}', true), set_config(:name, :value, true)")
+
+
 def _apply(connection: Connection, agencies: str) -> None:
-    # SET LOCAL / set_config(..., true): both end with the transaction, so a pooled connection
-    # goes back to the pool as the owner with no acting agency.
-    connection.execute(text(f"SET LOCAL ROLE {APP_ROLE}"))
-    connection.execute(
-        text("SELECT set_config(:name, :value, true)"), {"name": SETTING, "value": agencies}
-    )
+    # set_config('role', ..., true) is SET LOCAL ROLE; both settings end with the transaction, so
+    # a pooled connection goes back to the pool as the owner with no acting agency. One
+    # statement instead of two: this runs at the start of every transaction of a request.
+    connection.execute(_APPLY, {"name": SETTING, "value": agencies})
 
 
 def _after_begin(session: Session, transaction: object, connection: Connection) -> None:
@@ -90,7 +91,9 @@ def _after_begin(session: Session, transaction: object, connection: Connection) 
         _apply(connection, agencies)
 
 
-def act_as_app(session: Session, principal: Principal) -> list[str] | None:
+def act_as_app(
+    session: Session, principal: Principal, policy: Policy | None = None
+) -> list[str] | None:
     """Run this transaction and every later one of `session` as `openhhs_app` for `principal`.
 
     The acting agencies are the principal's own plus the providers of agreements in force that
@@ -98,13 +101,17 @@ def act_as_app(session: Session, principal: Principal) -> list[str] | None:
     no other agency's rows. Re-applied at the start of each transaction (the request's session
     commits audit entries between reads). Returns the agencies, or None when RLS is off or the
     database is SQLite. A session that needs every agency (push, matching, review decisions)
-    must not call this.
+    must not call this. `policy`: the agreements the caller already read for this request
+    (`deps.require_purpose` checked the purpose against them), so they are not read twice and
+    the acting agencies come from the same version of them; read here when not given.
     """
     if not rls_wanted(session):
         return None
-    from openhhs.access.store import current_policy
+    if policy is None:
+        from openhhs.access.store import current_policy
 
-    agencies = acting_agencies(principal, current_policy(session))
+        policy = current_policy(session)
+    agencies = acting_agencies(principal, policy)
     first = _INFO_KEY not in session.info
     # not Agency(...): a principal may belong to a department that owns no rows (an auditor of
     # DSS); its code is kept, harmlessly. Only the list separator must never appear in one.

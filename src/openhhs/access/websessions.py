@@ -15,6 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -107,13 +108,20 @@ def resume_session(
     if not token or len(token) > 200:
         return None
     now = now or _now()
-    row = session.get(WebSession, _digest(token))
-    if row is None or row.revoked_at is not None:
+    # the session row and its user in one query (every authenticated request runs this)
+    found = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.id == _digest(token))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None:
         return None
     if _aware(row.expires_at) <= now or _aware(row.last_seen_at) + IDLE_TTL <= now:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - _aware(row.last_seen_at) >= _TOUCH_EVERY:
         row.last_seen_at = now

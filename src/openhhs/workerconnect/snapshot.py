@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, Result, select
 from sqlalchemy.orm import Session
 
 from openhhs.model import (
@@ -105,10 +105,11 @@ def gather_records(
     """
     now = now or dt.datetime.now(dt.UTC)
     owners: dict[int, str] = dict(
-        session.execute(
+        _run(
+            session,
             select(SourcePerson.id, SourcePerson.agency_id).where(
                 SourcePerson.id.in_(list(record_ids)), SourcePerson.is_deleted.is_(False)
-            )
+            ),
         ).all()
     )
     live = sorted(owners)
@@ -135,11 +136,22 @@ def gather_records(
     return Gathered(payload, owners, rows)
 
 
+def _run(session: Session, statement: Executable) -> Result[*tuple[Any, ...]]:
+    """A column select run on the session's connection, past the ORM's execution layer.
+
+    The snapshot's sections select plain columns, never entities, so the ORM adds nothing but
+    ~0.05-0.07 ms of Python per query; the session's transaction (and its row-level-security
+    settings, `access.rls`) is the same one.
+    """
+    return session.connection().execute(statement)
+
+
 def _addresses(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]:
     if not owners:
         return []
     a = PersonAddress
-    rows = session.execute(
+    rows = _run(
+        session,
         select(
             a.source_person_id,
             a.street,
@@ -153,7 +165,7 @@ def _addresses(session: Session, owners: Mapping[int, str]) -> list[dict[str, An
             a.valid_to,
         )
         .where(a.source_person_id.in_(list(owners)))
-        .order_by(a.id)
+        .order_by(a.id),
     )
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sp_id, street, unit, city, state, zip5, borough, kind, valid_from, valid_to in rows:
@@ -179,10 +191,11 @@ def _phones(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]
     if not owners:
         return []
     p = PersonPhone
-    rows = session.execute(
+    rows = _run(
+        session,
         select(p.source_person_id, p.e164, p.kind)
         .where(p.source_person_id.in_(list(owners)))
-        .order_by(p.id)
+        .order_by(p.id),
     )
     seen: dict[str, dict[str, Any]] = {}
     for sp_id, e164, kind in rows:
@@ -195,11 +208,12 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
     """The household the caller's own agency records, else the most recently updated one."""
     if not ids:
         return {"members": []}
-    rows = session.execute(
+    rows = _run(
+        session,
         select(Household.id, Household.agency_id, Household.living)
         .join(HouseholdMember, HouseholdMember.household_id == Household.id)
         .where(HouseholdMember.source_person_id.in_(ids), Household.is_deleted.is_(False))
-        .order_by(Household.updated_at.desc(), Household.id)
+        .order_by(Household.updated_at.desc(), Household.id),
     )
     households = list(dict.fromkeys((h_id, agency, living) for h_id, agency, living in rows))
     if not households:
@@ -207,7 +221,8 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
     chosen = next((h for h in households if h[1] == caller_agency), households[0])
     from openhhs.cci.models import Link
 
-    members_of = session.execute(
+    members_of = _run(
+        session,
         select(
             HouseholdMember.source_person_id,
             HouseholdMember.relationship_to_head,
@@ -218,7 +233,7 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
         )
         .join(SourcePerson, SourcePerson.id == HouseholdMember.source_person_id)
         .outerjoin(Link, Link.source_person_id == HouseholdMember.source_person_id)
-        .where(HouseholdMember.household_id == chosen[0])
+        .where(HouseholdMember.household_id == chosen[0]),
     )
     members = [
         {
@@ -247,7 +262,8 @@ def _enrollments(
     if not ids:
         return [], []
     e, p = Enrollment, Program
-    rows = session.execute(
+    rows = _run(
+        session,
         select(
             e.id,
             e.source_person_id,
@@ -267,7 +283,7 @@ def _enrollments(
         )
         .join(p, p.id == e.program_id)
         .where(e.source_person_id.in_(ids), e.is_deleted.is_(False))
-        .order_by(e.start_date.desc().nulls_last(), e.id)
+        .order_by(e.start_date.desc().nulls_last(), e.id),
     )
     out = []
     facts_rows = []
@@ -312,11 +328,12 @@ def _enrollments(
 def _events(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    rows = session.execute(
+    rows = _run(
+        session,
         select(Event.agency_id, Event.id, Event.type, Event.occurred_at, Event.site)
         .where(Event.source_person_id.in_(ids), Event.is_deleted.is_(False))
         .order_by(Event.occurred_at.desc(), Event.id)
-        .limit(500)
+        .limit(500),
     )
     return [
         {
@@ -334,7 +351,8 @@ def _documents(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     d = Document
-    rows = session.execute(
+    rows = _run(
+        session,
         select(
             d.agency_id,
             d.id,
@@ -347,7 +365,7 @@ def _documents(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             d.location_uri,
         )
         .where(d.source_person_id.in_(ids), d.is_deleted.is_(False))
-        .order_by(d.id)
+        .order_by(d.id),
     )
     return [
         {
