@@ -257,7 +257,7 @@ def test_scorer_matches_splink_on_the_linkage_model_and_features() -> None:
     from openhhs.linkage.modelfile import default_model
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    rows = toycity.generate(households=520, seed=5)
+    rows = toycity.generate(households=560, seed=5)
     odd = [
         {"first_name": "李小龍", "last_name": "李", "dob": "1980-01-01"},
         {"first_name": "Иван", "last_name": "Петров", "dob": "1980-01-01", "zip": "10001"},

@@ -125,3 +125,18 @@ def test_link_only_never_links_within_a_source_and_pairs_one_to_one(model: Linka
     ids = result.clusters["cluster_id"].tolist()
     assert ids[0] == ids[2] != ids[1]  # the closer A record takes B; A never joins A
     assert result.stats["pairs_scored"] == 2  # only pairs across the sources are scored
+
+
+def test_a_record_without_birth_date_does_not_chain_father_and_son(model: LinkageModel) -> None:
+    """MICHAEL RUSSO 1979 and MICHAEL G RUSSO 2009 share no blocking key with each other (the
+    scale rules ask for a common birth year), so no scored non-match keeps them apart; the
+    cluster-level DOB cannot-link does."""
+    home = {"last_name": "Russo", "sex": "M", "street": "12 Bay Ridge Pkwy", "zip": "11209"}
+    father = home | {"first_name": "Michael", "dob": "1979-05-02", "phone": "718-555-0101"}
+    son = home | {"first_name": "Michael", "middle_name": "G", "dob": "2009-05-20"}
+    no_dob = home | {"first_name": "Michael", "middle_name": "G", "ssn": "212551234"}
+    rows = [father, son | {"ssn": "212551234"}, no_dob, father | {"unit": "2"}]
+    clusters, result = _clusters(rows, model)
+    assert clusters[0] == clusters[3]
+    assert clusters[0] != clusters[1]
+    assert result.stats["largest_cluster"] <= 2

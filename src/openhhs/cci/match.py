@@ -82,6 +82,29 @@ def ssn_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return batch.ssns_differ(a.get("ssn"), b.get("ssn"))
 
 
+def dob_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two known dates of birth no single slip explains (batch's DOB cannot-link rule)."""
+    return batch.dobs_differ(a.get("dob"), b.get("dob"))
+
+
+def _dob_conflict_with_eid(
+    session: Session, features: Mapping[str, Any], eid: str, rid: int
+) -> bool:
+    """Every known date of birth of the Enterprise ID's records clearly differs from this one's.
+
+    Batch refuses such a merge at cluster level (`_Components.dob_conflict`), also when no
+    record of the ID was a candidate (same-name father and son share no blocking key).
+    """
+    if not features.get("dob"):
+        return False
+    dobs = []
+    for member in registry.members(session, eid):
+        stored = index.stored_features(session, member) if member != rid else None
+        if stored and stored.get("dob"):
+            dobs.append(stored["dob"])
+    return bool(dobs) and all(batch.dobs_differ(features["dob"], d) for d in dobs)
+
+
 # ----------------------------------------------------------------------- TF cache
 
 
@@ -341,8 +364,12 @@ def _ssn_and_dob_exact(model: ActiveModel, c: Candidate) -> bool:
 
 def _different(model: ActiveModel, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two candidates known to be different people: batch's cannot-link rules (SSNs, middle
-    initials) or a pair below review."""
-    if ssn_conflict(a, b) or batch.middles_differ(a.get("middle_initial"), b.get("middle_initial")):
+    initials, dates of birth) or a pair below review."""
+    if (
+        ssn_conflict(a, b)
+        or dob_conflict(a, b)
+        or batch.middles_differ(a.get("middle_initial"), b.get("middle_initial"))
+    ):
         return True
     return model.scorer.score(a, b).match_probability < model.bands.review
 
@@ -382,7 +409,11 @@ def upsert(
     scored = [t for t in _score_candidates(session, features, model, rid) if is_linkable(t[1])]
     candidates = [c for c, _f in scored]
     never, same = _labels_for(session, rid)
-    blocked_ids = never | {c.source_person_id for c, f in scored if ssn_conflict(features, f)}
+    blocked_ids = never | {
+        c.source_person_id
+        for c, f in scored
+        if ssn_conflict(features, f) or dob_conflict(features, f)
+    }
     eid_map = _eids_of(session, blocked_ids | same)
     blocked_eids = {eid_map[i] for i in blocked_ids if i in eid_map}
     forced_eids = {eid_map[i] for i in same if i in eid_map} - blocked_eids
@@ -390,6 +421,17 @@ def upsert(
     decision, reason, top, to_review = decide(
         scored, features, model, blocked_eids=blocked_eids, forced_eids=forced_eids
     )
+    # batch's DOB cannot-link holds for the whole cluster, candidates or not
+    while (
+        decision == "linked"
+        and top is not None
+        and top.eid not in forced_eids
+        and _dob_conflict_with_eid(session, features, top.eid, rid)
+    ):
+        blocked_eids.add(top.eid)
+        decision, reason, top, to_review = decide(
+            scored, features, model, blocked_eids=blocked_eids, forced_eids=forced_eids
+        )
     if (
         decision == "review"
         and top is not None

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +33,10 @@ from openhhs.linkage.modelfile import LinkageModel, Thresholds
 from openhhs.linkage.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES
 
 log = logging.getLogger(__name__)
+
+# DuckDB's own default is 80 % of RAM for the scored pairs: 21.5 GB peak at 1M records on a
+# 24 GB machine. Capped, it spills to disk instead (a DuckDB size, e.g. "4GB").
+LINK_MEMORY_LIMIT = os.environ.get("OPENHHS_LINK_MEMORY_LIMIT", "4GB")
 
 # Comparison-vector values (gamma) of the levels the guards read; see settings.py.
 GAMMA_FIRST_DIFFERENT = 0
@@ -141,6 +148,34 @@ def ssns_differ(a: str | None, b: str | None) -> bool:
     return bool(a and b) and jellyfish.damerau_levenshtein_distance(str(a), str(b)) > 1
 
 
+def _swap_day_month(d: str) -> str:
+    return f"{d[:4]}-{d[8:10]}-{d[5:7]}"
+
+
+def dobs_differ(a: str | None, b: str | None) -> bool:
+    """Two known dates of birth that no single recording slip explains: different people.
+
+    "Clearly" means the birth years are at least two apart and the two dates are not one slip
+    apart: not one digit off or transposed (1979/1997, 1959/1989 with the same month and day),
+    not a day/month swap or a year-only January 1 on top of a one-digit year slip. Same-name
+    father and son (MICHAEL RUSSO 1979 / 2009) are never scored against each other once
+    blocking asks for a shared birth year, so only this rule keeps a record without a DOB from
+    chaining them. ISO text dates (`features.to_features`); a malformed one never conflicts.
+    """
+    if not a or not b or len(a) != 10 or len(b) != 10 or a == b:
+        return False
+    try:
+        years_apart = abs(int(a[:4]) - int(b[:4]))
+    except ValueError:
+        return False
+    if years_apart < 2 or jellyfish.damerau_levenshtein_distance(a, b) <= 1:
+        return False
+    if jellyfish.damerau_levenshtein_distance(a[:4], b[:4]) > 1:
+        return True
+    # a one-digit year slip: it explains the pair when the rest agrees up to a swap or Jan 1
+    return not (a[5:] == _swap_day_month(b)[5:] or a[5:] == "01-01" or b[5:] == "01-01")
+
+
 def middles_differ(a: str | None, b: str | None) -> bool:
     """Two known, different middle initials: batch refuses to chain such records together."""
     return bool(a and b) and a != b
@@ -168,6 +203,7 @@ class _Components:
         ssn: dict[int, str],
         middle: dict[int, str] | None = None,
         sources: dict[int, set[str]] | None = None,
+        dob: dict[int, str] | None = None,
     ) -> None:
         self.parent: dict[int, int] = {n: n for n in nodes}
         self.members: dict[int, list[int]] = {n: [n] for n in self.parent}
@@ -176,6 +212,8 @@ class _Components:
         self.middles: dict[int, set[str]] = {
             n: {middle[n]} if n in middle else set() for n in self.parent
         }
+        dob = dob or {}
+        self.dobs: dict[int, set[str]] = {n: {dob[n]} if n in dob else set() for n in self.parent}
         sources = sources or {}
         self.sources: dict[int, set[str]] = {n: set(sources.get(n, ())) for n in self.parent}
 
@@ -210,7 +248,18 @@ class _Components:
         self.members[a].extend(self.members.pop(b))
         self.ssns[a] |= self.ssns.pop(b)
         self.middles[a] |= self.middles.pop(b)
+        self.dobs[a] |= self.dobs.pop(b)
         self.sources[a] |= self.sources.pop(b)
+
+    def dob_conflict(self, a: int, b: int) -> bool:
+        """Both clusters know dates of birth and every pair clearly differs (`dobs_differ`).
+
+        Needs no scored pair: same-name records of different birth years are not blocked
+        together, so their confident non-match is never computed.
+        """
+        return bool(self.dobs[a] and self.dobs[b]) and all(
+            dobs_differ(x, y) for x in self.dobs[a] for y in self.dobs[b]
+        )
 
     def middle_conflict(self, a: int, b: int) -> bool:
         """Both clusters know a middle initial and share none: a chain joining two people."""
@@ -236,7 +285,9 @@ def _predict(
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    con = duckdb.connect()
+    # A directory DuckDB creates itself (and removes on close) for what exceeds the cap.
+    spill = os.path.join(tempfile.gettempdir(), f"openhhs_link_{uuid.uuid4().hex}")
+    con = duckdb.connect(config={"memory_limit": LINK_MEMORY_LIMIT, "temp_directory": spill})
     db_api = DuckDBAPI(connection=con)
     columns = reps[["unique_id", *FEATURE_COLUMNS]]
     settings = dict(model.splink)
@@ -498,7 +549,11 @@ def cluster(
         if len(cands) < 2:
             continue
         (w1, c1), (w2, c2) = sorted(cands, reverse=True)[:2]
-        different = c2 in forbidden.get(c1, ()) or ssns_differ(ssn.get(c1), ssn.get(c2))
+        different = (
+            c2 in forbidden.get(c1, ())
+            or ssns_differ(ssn.get(c1), ssn.get(c2))
+            or dobs_differ(scored.dob.get(c1), scored.dob.get(c2))
+        )
         if w1 - w2 < bands.margin and different:
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
@@ -512,7 +567,7 @@ def cluster(
         for _w, _p, a, b, _gf, gd, gs in scored.pairs
         if gs == lv.ssn_exact and gd == lv.dob_exact
     }
-    comps = _Components(scored.nodes, ssn, scored.middle, sources)
+    comps = _Components(scored.nodes, ssn, scored.middle, sources, scored.dob)
     review_rows: list[tuple[int, int, float, float, str]] = []
     blocked = 0
     for w, p, a, b, why in edges:
@@ -531,6 +586,9 @@ def cluster(
         elif comps.middle_conflict(ra, rb):
             blocked += 1
             review_rows.append((a, b, w, p, "different middle initials"))
+        elif comps.dob_conflict(ra, rb):
+            blocked += 1
+            review_rows.append((a, b, w, p, "different dates of birth"))
         elif comps.sources[ra] & comps.sources[rb]:
             blocked += 1
             review_rows.append((a, b, w, p, "a second record from one source"))
@@ -631,6 +689,7 @@ def _household_pass(
         if (
             (ssn_cannot_link and comps.ssn_conflict(ra, rb))
             or comps.middle_conflict(ra, rb)
+            or comps.dob_conflict(ra, rb)
             or comps.pair_conflict(ra, rb, forbidden)
         ):
             continue
