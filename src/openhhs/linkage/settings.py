@@ -288,7 +288,11 @@ BLOCKING_RULES: tuple[str, ...] = (
     'l."phone" = r."phone" AND l."first_initial" = r."first_initial"',
     'l."street_unit" = r."street_unit" AND l."first_initial" = r."first_initial"',
     'l."ssn_last4" = r."ssn_last4" AND l."dob_year" = r."dob_year"',
-    'l."zip5" = r."zip5" AND l."first_initial" = r."first_initial" AND l."dob_year" = r."dob_year"',
+    # ZIP, initial and birth year also ask for the birth month: 7.5M -> 0.9M comparisons at 1M
+    # records. (Surname part, year and month stays without the initial: the online index has
+    # that key, and batch must score the sibling pairs online scores.)
+    'l."zip5" = r."zip5" AND l."first_initial" = r."first_initial" AND l."dob_year" = r."dob_year" '
+    'AND l."dob_month" = r."dob_month"',
     'l."last_name_part1" = r."last_name_part1" AND l."dob_year" = r."dob_year" '
     'AND l."dob_month" = r."dob_month"',
 )
