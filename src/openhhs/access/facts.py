@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.access.models import Consent, ConsentStatus
@@ -27,14 +28,38 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def _active_on(source_person_ids: Iterable[int], today: dt.date) -> tuple[ColumnElement[bool], ...]:
-    """An active, undeleted enrollment of one of these source records, open on `today`."""
+# Statements run for every person-level request, built once: building a select per call (its
+# expression, cache key and the match against the cached compilation's columns) cost more
+# Python than running it. Parameters are bound by name; `ids` and `persons` expand to IN lists.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_PERSONS: BindParameter[str] = bindparam("persons", expanding=True)
+_TODAY: BindParameter[dt.date] = bindparam("today")
+# an active, undeleted enrollment of one of these source records, open on `today`
+_ACTIVE_ON = (
+    Enrollment.source_person_id.in_(_IDS),
+    Enrollment.status == EnrollmentStatus.ACTIVE,
+    Enrollment.is_deleted.is_(False),
+    or_(Enrollment.start_date.is_(None), Enrollment.start_date <= _TODAY),
+    or_(Enrollment.end_date.is_(None), Enrollment.end_date >= _TODAY),
+)
+_ACTIVE_AGENCIES = select(Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
+_ACTIVE_BY_RECORD = (
+    select(Enrollment.source_person_id, Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
+)
+_CONSENTS_OF = select(Consent).where(Consent.person_id.in_(_PERSONS))
+
+
+@cache
+def _index_statements() -> tuple[Select[str, str | None], Select[int, str]]:
+    """(ids and what they were merged into, links of Enterprise IDs) on the index's tables,
+    built on first use: the index is imported lazily (it may be absent)."""
+    from openhhs.cci.models import EnterpriseId, Link
+
     return (
-        Enrollment.source_person_id.in_(list(source_person_ids)),
-        Enrollment.status == EnrollmentStatus.ACTIVE,
-        Enrollment.is_deleted.is_(False),
-        or_(Enrollment.start_date.is_(None), Enrollment.start_date <= today),
-        or_(Enrollment.end_date.is_(None), Enrollment.end_date >= today),
+        select(EnterpriseId.id, EnterpriseId.merged_into).where(
+            or_(EnterpriseId.id.in_(_PERSONS), EnterpriseId.merged_into.in_(_PERSONS))
+        ),
+        select(Link.source_person_id, Link.enterprise_id).where(Link.enterprise_id.in_(_PERSONS)),
     )
 
 
@@ -45,7 +70,7 @@ def is_active_on(
     end: dt.date | None,
     on: dt.date,
 ) -> bool:
-    """`_active_on` for an enrollment already read (the same condition, in Python)."""
+    """`_ACTIVE_ON` for an enrollment already read (the same condition, in Python)."""
     return (
         status == EnrollmentStatus.ACTIVE
         and not is_deleted
@@ -90,9 +115,7 @@ def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFa
     active: frozenset[str] = frozenset()
     if owners:
         today = at.date()
-        rows = session.scalars(
-            select(Enrollment.agency_id).where(*_active_on(owners, today)).distinct()
-        )
+        rows = session.scalars(_ACTIVE_AGENCIES, {"ids": list(owners), "today": today})
         active = frozenset(rows)
     return PersonFacts(
         person_id=person_id,
@@ -116,37 +139,26 @@ def load_facts_many(
     out: dict[str, PersonFacts] = {}
     simple: list[str] = []
     if wanted and uses_cci_resolver():
-        from openhhs.cci.models import EnterpriseId, Link
-
-        rows = session.execute(
-            select(EnterpriseId.id, EnterpriseId.merged_into).where(
-                or_(EnterpriseId.id.in_(wanted), EnterpriseId.merged_into.in_(wanted))
-            )
-        ).all()
+        ids_and_merges, links = _index_statements()
+        rows = session.execute(ids_and_merges, {"persons": wanted}).all()
         plain = {r[0] for r in rows if r[1] is None}
         has_alias = {r[1] for r in rows if r[1] is not None}
         simple = [p for p in wanted if p in plain and p not in has_alias]
         members: dict[str, list[int]] = {p: [] for p in simple}
         if simple:
-            for sp_id, eid in session.execute(
-                select(Link.source_person_id, Link.enterprise_id).where(
-                    Link.enterprise_id.in_(simple)
-                )
-            ):
+            for sp_id, eid in session.execute(links, {"persons": simple}):
                 members[eid].append(sp_id)
         owners = record_agencies(session, [i for ids in members.values() for i in ids])
         active: dict[int, set[str]] = {}
         if owners:
             today = at.date()
             for sp_id, agency in session.execute(
-                select(Enrollment.source_person_id, Enrollment.agency_id)
-                .where(*_active_on(owners, today))
-                .distinct()
+                _ACTIVE_BY_RECORD, {"ids": list(owners), "today": today}
             ):
                 active.setdefault(sp_id, set()).add(agency)
         consents: dict[str, list[Consent]] = {p: [] for p in simple}
         if simple:
-            for c in session.scalars(select(Consent).where(Consent.person_id.in_(simple))):
+            for c in session.scalars(_CONSENTS_OF, {"persons": simple}):
                 consents[c.person_id].append(c)
         for p in simple:
             live = [i for i in members[p] if i in owners]
@@ -167,7 +179,7 @@ def consents_in_effect(
 ) -> tuple[ConsentFact, ...]:
     """Given consents not withdrawn (by a later row) and not expired at `at`."""
     ids = person_aliases(session, person_id)
-    rows = list(session.scalars(select(Consent).where(Consent.person_id.in_(ids))))
+    rows = list(session.scalars(_CONSENTS_OF, {"persons": ids}))
     return _consents_from(rows, at)
 
 

@@ -8,8 +8,9 @@ different resolver with `set_person_resolver`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.errors import NotFound
@@ -57,12 +58,25 @@ def record_agencies(session: Session, ids: Sequence[int]) -> dict[int, str]:
     """Owning agency of each live (not tombstoned) source person record."""
     if not ids:
         return {}
-    rows = session.execute(
-        select(SourcePerson.id, SourcePerson.agency_id).where(
-            SourcePerson.id.in_(ids), SourcePerson.is_deleted.is_(False)
-        )
-    )
+    rows = session.execute(_RECORD_AGENCIES, {"ids": list(ids)})
     return {r[0]: r[1] for r in rows}
+
+
+# Built once (this runs for every person-level request; see access.facts on why).
+_RECORD_AGENCIES = select(SourcePerson.id, SourcePerson.agency_id).where(
+    SourcePerson.id.in_(bindparam("ids", expanding=True)), SourcePerson.is_deleted.is_(False)
+)
+
+
+@cache
+def _aliases_statement() -> Select[str, str | None]:
+    """The id itself and the ids merged into it (the index is imported lazily: it may be absent)."""
+    from openhhs.cci.models import EnterpriseId
+
+    person: BindParameter[str] = bindparam("person")
+    return select(EnterpriseId.id, EnterpriseId.merged_into).where(
+        or_(EnterpriseId.id == person, EnterpriseId.merged_into == person)
+    )
 
 
 def person_aliases(session: Session, person_id: str) -> list[str]:
@@ -77,11 +91,7 @@ def person_aliases(session: Session, person_id: str) -> list[str]:
         from openhhs.cci.registry import resolve
     except ImportError:
         return [person_id]
-    rows = session.execute(
-        select(EnterpriseId.id, EnterpriseId.merged_into).where(
-            or_(EnterpriseId.id == person_id, EnterpriseId.merged_into == person_id)
-        )
-    ).all()
+    rows = session.execute(_aliases_statement(), {"person": person_id}).all()
     survivor = person_id
     if any(r[0] == person_id and r[1] for r in rows):  # an alias was asked for: rare
         try:

@@ -118,20 +118,19 @@ def shipped_policy() -> Policy:
 _cache: dict[tuple[tuple[str, int, str, str], ...], Policy] = {}
 
 
+# built once: every person-level request runs it (see access.facts on why)
+_VERSIONS = select(
+    AgreementRecord.id, AgreementRecord.version, AgreementRecord.sha256, AgreementRecord.state
+)
+
+
 def current_policy(session: Session) -> Policy:
     """The agreements in force: the database's when loaded, else the shipped YAML.
 
     One small query per call keeps a withdrawal effective on the very next decision; the compiled
     policy is cached by the (id, version, sha, state) of every row.
     """
-    rows = session.execute(
-        select(
-            AgreementRecord.id,
-            AgreementRecord.version,
-            AgreementRecord.sha256,
-            AgreementRecord.state,
-        )
-    ).all()
+    rows = session.execute(_VERSIONS).all()
     if not rows:
         return shipped_policy()
     key = tuple(sorted((r[0], r[1], r[2], str(r[3])) for r in rows))

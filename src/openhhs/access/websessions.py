@@ -15,7 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -101,6 +101,14 @@ def _with_session(p: Principal, session_id: str) -> Principal:
     )
 
 
+# built once: every authenticated request runs it (see access.facts on why)
+_SESSION_AND_USER = (
+    select(WebSession, User)
+    .join(User, User.id == WebSession.user_id)
+    .where(WebSession.id == bindparam("digest"))
+)
+
+
 def resume_session(
     session: Session, token: str | None, *, now: dt.datetime | None = None
 ) -> ActiveSession | None:
@@ -109,11 +117,7 @@ def resume_session(
         return None
     now = now or _now()
     # the session row and its user in one query (every authenticated request runs this)
-    found = session.execute(
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.id == _digest(token))
-    ).first()
+    found = session.execute(_SESSION_AND_USER, {"digest": _digest(token)}).first()
     if found is None:
         return None
     row, user = found

@@ -27,14 +27,18 @@ ADVISORY_LOCK_KEY = 0x41554454
 _DEFAULT_OUTCOME = {AuditAction.DENY: AuditOutcome.DENIED}
 
 
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_SQLITE_LOCK = text("DELETE FROM audit_log WHERE 0 = 1")
+
+
 def _lock_chain(session: Session) -> None:
     """Make this transaction the only writer until it ends, so no two entries share a parent."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        session.execute(_PG_LOCK, {"key": ADVISORY_LOCK_KEY})
     else:
         # A write statement takes SQLite's single write lock for the rest of the transaction;
         # it matches no row, so the append-only trigger never fires.
-        session.execute(text("DELETE FROM audit_log WHERE 0 = 1"))
+        session.execute(_SQLITE_LOCK)
 
 
 # session.info key: (transaction, seq, hash) of the last entry this session appended, so the
@@ -45,6 +49,11 @@ _HEAD_KEY = "openhhs.audit.head"
 
 def _innermost(session: Session) -> object:
     return session.get_nested_transaction() or session.get_transaction()
+
+
+# built once: every audited request reads the head (a statement built per call cost more
+# Python than the query)
+_HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 
 
 def _chain_head(session: Session) -> tuple[int, str]:
@@ -60,9 +69,7 @@ def _chain_head(session: Session) -> tuple[int, str]:
     if cached is not None and cached[0] is _innermost(session) and cached[0] is not None:
         return cached[1], cached[2]
     _lock_chain(session)
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(_HEAD).first()
     return (last[0], last[1]) if last else (0, GENESIS)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -341,12 +341,14 @@ def _record_names(
 ) -> dict[int, tuple[str | None, str | None, dt.date | None]]:
     if not ids:
         return {}
-    rows = session.execute(
-        select(
-            SourcePerson.id, SourcePerson.first_name, SourcePerson.last_name, SourcePerson.dob
-        ).where(SourcePerson.id.in_(ids))
-    )
+    rows = session.execute(_RECORD_NAMES, {"ids": ids})
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+# built once: every search page runs it (see snapshot's statements on why)
+_RECORD_NAMES = select(
+    SourcePerson.id, SourcePerson.first_name, SourcePerson.last_name, SourcePerson.dob
+).where(SourcePerson.id.in_(bindparam("ids", expanding=True)))
 
 
 @retry_when_locked
