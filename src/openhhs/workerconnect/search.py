@@ -258,7 +258,8 @@ def candidates(
     where = [or_(*conds), SourcePerson.is_deleted.is_(False)]
     if q.first and first_name_required(q):
         where.append(_first_name_filter(session, q, or_(*conds)))
-    rows = session.execute(
+    # plain columns, so past the ORM's row processing (thousands of rows for a common surname)
+    rows = session.connection().execute(
         select(
             SourcePerson.id,
             SourcePerson.agency_id,
@@ -313,7 +314,7 @@ def _first_name_filter(
     the candidate query asks for the first names that passed. A name kept for one record is
     fetched for all its records; `rank` scores each, so a common surname no longer brings
     thousands of rows into Python only to drop them."""
-    pairs = session.execute(
+    pairs = session.connection().execute(  # plain columns: no ORM row processing
         select(SourcePerson.first_name, SourcePerson.first_name_canonical)
         .where(reachable)
         .distinct()
