@@ -88,3 +88,16 @@ def test_registry_round_trip(engine: Engine, trained) -> None:  # type: ignore[n
         session.commit()
     loaded = current_model(engine)
     assert loaded is not None and loaded.version == "t1" and loaded.splink == model.splink
+
+
+def test_without_the_household_guard_em_learns_surname_and_contact_m(trained) -> None:  # type: ignore[no-untyped-def]
+    """The caller's "no household structure" option: surname and contact m come from EM."""
+    _model, frame = trained
+    free = train(frame, max_pairs=2e5, seed=1, version="t2", household_guard=False)
+    surname = _levels(free, "last_name")
+    assert not any(lv.get("fix_m_probability") for lv in surname + _levels(free, "contact"))
+    assert [lv["m_probability"] for lv in surname] != list(SURNAME_M.values())
+    assert [lv["m_probability"] for lv in _levels(free, "contact")] != list(CONTACT_M.values())
+    assert surname[0]["m_probability"] > 0.5  # the same surname: most true pairs
+    assert free.report["household_guard"].startswith("off")
+    assert all(lv.get("fix_m_probability") for lv in _levels(_model, "last_name"))  # untouched

@@ -364,12 +364,8 @@ def _ssn_and_dob_exact(model: ActiveModel, c: Candidate) -> bool:
 
 def _different(model: ActiveModel, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two candidates known to be different people: batch's cannot-link rules (SSNs, middle
-    initials, dates of birth) or a pair below review."""
-    if (
-        ssn_conflict(a, b)
-        or dob_conflict(a, b)
-        or batch.middles_differ(a.get("middle_initial"), b.get("middle_initial"))
-    ):
+    initials) or a pair below review."""
+    if ssn_conflict(a, b) or batch.middles_differ(a.get("middle_initial"), b.get("middle_initial")):
         return True
     return model.scorer.score(a, b).match_probability < model.bands.review
 
@@ -409,11 +405,7 @@ def upsert(
     scored = [t for t in _score_candidates(session, features, model, rid) if is_linkable(t[1])]
     candidates = [c for c, _f in scored]
     never, same = _labels_for(session, rid)
-    blocked_ids = never | {
-        c.source_person_id
-        for c, f in scored
-        if ssn_conflict(features, f) or dob_conflict(features, f)
-    }
+    blocked_ids = never | {c.source_person_id for c, f in scored if ssn_conflict(features, f)}
     eid_map = _eids_of(session, blocked_ids | same)
     blocked_eids = {eid_map[i] for i in blocked_ids if i in eid_map}
     forced_eids = {eid_map[i] for i in same if i in eid_map} - blocked_eids
@@ -426,6 +418,7 @@ def upsert(
         decision == "linked"
         and top is not None
         and top.eid not in forced_eids
+        and not dob_conflict(features, top.features)  # scored, and it passed the guards
         and _dob_conflict_with_eid(session, features, top.eid, rid)
     ):
         blocked_eids.add(top.eid)
@@ -450,7 +443,13 @@ def upsert(
         # unless its best record and the chosen one are known to differ (then a steward decides).
         queue: list[_EidScore] = []
         for other in to_review:
-            if _different(model, top.features, other.features):
+            # batch's DOB cannot-link on the cluster merge, unless this record's own link to
+            # the other ID disagrees on DOB (scored, and it passed the guards)
+            dobs_clash = not dob_conflict(features, other.features) and (
+                dob_conflict(top.features, other.features)
+                or _dob_conflict_with_eid(session, features, other.eid, rid)
+            )
+            if dobs_clash or _different(model, top.features, other.features):
                 queue.append(other)
                 continue
             survivor, absorbed = review._survivor(session, eid, other.eid)

@@ -549,11 +549,7 @@ def cluster(
         if len(cands) < 2:
             continue
         (w1, c1), (w2, c2) = sorted(cands, reverse=True)[:2]
-        different = (
-            c2 in forbidden.get(c1, ())
-            or ssns_differ(ssn.get(c1), ssn.get(c2))
-            or dobs_differ(scored.dob.get(c1), scored.dob.get(c2))
-        )
+        different = c2 in forbidden.get(c1, ()) or ssns_differ(ssn.get(c1), ssn.get(c2))
         if w1 - w2 < bands.margin and different:
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
@@ -586,7 +582,9 @@ def cluster(
         elif comps.middle_conflict(ra, rb):
             blocked += 1
             review_rows.append((a, b, w, p, "different middle initials"))
-        elif comps.dob_conflict(ra, rb):
+        elif comps.dob_conflict(ra, rb) and not dobs_differ(scored.dob.get(a), scored.dob.get(b)):
+            # (a pair that itself disagrees on DOB was scored and passed the guards: SSN exact
+            # or a mutual best; the rule is against chains through records without one)
             blocked += 1
             review_rows.append((a, b, w, p, "different dates of birth"))
         elif comps.sources[ra] & comps.sources[rb]:

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 F1_TOLERANCE = 0.0005
 # Comparisons whose m EM learns; surname and contact keep their fixed m (household guard).
 EM_COMPARISONS = ("first_name", "dob", "ssn", "sex")
+# What EM also learns when the caller says the data has no household structure.
+HOUSEHOLD_COMPARISONS = ("last_name", "contact")
 M_FLOOR = 0.002  # noise allowed between two evaluations of equally good models
 
 
@@ -43,8 +45,17 @@ def train(
     max_pairs: float = 2e6,
     version: str | None = None,
     thresholds: Thresholds | None = None,
+    household_guard: bool = True,
 ) -> LinkageModel:
-    """Fit λ, u and m on the linkable rows of a `feature_frame` table."""
+    """Fit λ, u and m on the linkable rows of a `feature_frame` table.
+
+    `household_guard=False` is for data without household structure (one file of people
+    with independent corruption, like FEBRL): no family shares a surname and an address
+    there, so EM may learn the surname and contact m on its SSN and DOB blocks instead of
+    keeping the rates measured on agency data, whose corruption is much lighter (1.5 % of
+    true pairs with a different surname). Agency data keeps the guard: on it EM learns
+    "same household" as the match class.
+    """
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -68,8 +79,14 @@ def train(
     # and siblings (same home, same surname) look like matches and inflate m for "different".
     t = time.perf_counter()
     em_settings = dict(splink_model)
+    learn = EM_COMPARISONS if household_guard else EM_COMPARISONS + HOUSEHOLD_COMPARISONS
+    if not household_guard:
+        for comparison in splink_model["comparisons"]:
+            if comparison["output_column_name"] in HOUSEHOLD_COMPARISONS:
+                for level in comparison["comparison_levels"]:
+                    level.pop("fix_m_probability", None)
     em_settings["comparisons"] = [
-        c for c in splink_model["comparisons"] if c["output_column_name"] in EM_COMPARISONS
+        c for c in splink_model["comparisons"] if c["output_column_name"] in learn
     ]
     em_linker = Linker(db_api.register(records), em_settings, log_level=None)
     em_problems: list[str] = []
@@ -99,7 +116,12 @@ def train(
         "max_pairs": max_pairs,
         "lambda": splink_model["probability_two_random_records_match"],
         "timings": {k: round(v, 2) for k, v in timings.items()},
-        "household_guard": "surname and contact m fixed; EM on person fields, blocked on SSN, DOB",
+        "household_guard": (
+            "surname and contact m fixed; EM on person fields, blocked on SSN, DOB"
+            if household_guard
+            else "off (caller: no household structure); EM on person, surname and contact "
+            "fields, blocked on SSN, DOB"
+        ),
         "em_problems": em_problems,
     }
     return LinkageModel(
