@@ -271,6 +271,7 @@ def main(argv: list[str] | None = None) -> None:
                 model,
                 ssn_cannot_link=constraint,
                 one_per_source="source" if how != "dedupe" else None,
+                sibling_guards=False,  # no twins or siblings sharing a home in FEBRL
             )
             m = pairwise_metrics(result.clusters["cluster_id"], frame["person_id"])
             febrl_rows.append(
@@ -374,8 +375,11 @@ def main(argv: list[str] | None = None) -> None:
         "never links two records of one file and links each record's mutual best across the "
         "files from the review band up. FEBRL has no sex and 4-digit postcodes, which are "
         "padded to ZIP shape. FEBRL is trained with `household_guard=False` (no families: EM "
-        "learns the surname and address m instead of the rates fixed for agency data), which "
-        "is the caller's statement about the data, not a FEBRL rule in the pipeline.",
+        "learns the surname and address m instead of the rates fixed for agency data) and "
+        "linked with `sibling_guards=False` (a strong pair whose first names or birth dates "
+        "differ links on its weight: there are no twins or siblings at one address; JR/SR "
+        "still never links): the caller's statements about the data, not FEBRL rules in the "
+        "pipeline.",
         "",
         f"Load average {os.getloadavg()[0]:.1f} at the end of the run (the 2 cores are shared "
         "with other engineers' work); times are wall clock. Blocking recall "

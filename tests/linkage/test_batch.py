@@ -140,3 +140,18 @@ def test_a_record_without_birth_date_does_not_chain_father_and_son(model: Linkag
     assert clusters[0] == clusters[3]
     assert clusters[0] != clusters[1]
     assert result.stats["largest_cluster"] <= 2
+
+
+def test_sibling_guards_off_links_a_strong_pair_whose_first_names_differ(
+    model: LinkageModel,
+) -> None:
+    """For data without households the caller may waive the sibling guards; JR/SR stays."""
+    rows = [BASE | {"middle_name": "L"}, BASE | {"first_name": "Rosa", "middle_name": "L"}]
+    guarded, result = _clusters(rows, model)
+    assert guarded[0] != guarded[1]
+    assert list(result.review["reason"]) == ["first names differ"]  # strong, but guarded
+    free, _ = _clusters(rows, model, sibling_guards=False)
+    assert free[0] == free[1]
+    junior = [BASE | {"suffix": "JR"}, BASE | {"suffix": "SR"}]
+    apart, _ = _clusters(junior, model, sibling_guards=False)
+    assert apart[0] != apart[1]

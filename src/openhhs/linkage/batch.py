@@ -457,6 +457,7 @@ def link(
     relambda: bool = True,
     ssn_cannot_link: bool = True,
     one_per_source: str | None = None,
+    sibling_guards: bool = True,
 ) -> LinkResult:
     """Cluster the rows of a `frame.feature_frame` table into people (`score` then `cluster`).
 
@@ -465,6 +466,9 @@ def link(
     keeps it. `one_per_source` names a frame column (the file or source of each row) for a
     link-only run: records of one source are never linked, and a person holds at most one
     record per source (two files, each listing a person once: a one-to-one linkage).
+    `sibling_guards=False` is for data without households (no twins or siblings sharing a
+    surname and an address, like a file of independently corrupted copies): a strong pair
+    whose first names or birth dates differ then links on its weight; JR/SR still never does.
     """
     bands = thresholds or model.thresholds
     scored = score(frame, model, floor=bands.review, relambda=relambda, link_only=one_per_source)
@@ -476,6 +480,7 @@ def link(
         ssn_cannot_link=ssn_cannot_link,
         levels=guard_levels(model.splink),
         one_per_source=one_per_source,
+        sibling_guards=sibling_guards,
     )
 
 
@@ -488,6 +493,7 @@ def cluster(
     ssn_cannot_link: bool = True,
     levels: GuardLevels | None = None,
     one_per_source: str | None = None,
+    sibling_guards: bool = True,
 ) -> LinkResult:
     """Three bands, guards, margin rule and constrained merging over scored pairs (pure).
 
@@ -517,7 +523,7 @@ def cluster(
                 gs,
                 suffix.get(a),
                 suffix.get(b),
-                strong=w >= auto_w,
+                strong=sibling_guards and w >= auto_w,
                 first_names=(scored.first_name.get(a), scored.first_name.get(b)),
                 dobs=(scored.dob.get(a), scored.dob.get(b)),
                 levels=levels or GuardLevels(),
