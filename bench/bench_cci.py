@@ -130,7 +130,9 @@ _STREET: dict[str, str] = {}
 @cache
 def _given(first: str) -> dict[str, Any]:
     f = features_of({"first_name": first})
-    return {k: f[k] for k in ("first_name", "first_name_canonical", "first_initial")}
+    return {
+        k: f[k] for k in ("first_name", "first_name_canonical", "first_initial", "first_name_forms")
+    }
 
 
 @cache
