@@ -164,7 +164,7 @@ def build_payload_and_facts(
     at = at or dt.datetime.now(dt.UTC)
     eid, ids = resolve_person(session, person_id)
     golden = golden_person(session, eid)
-    got = snap.gather_records(session, eid, ids, golden, caller_agency=principal.agency, now=at)
+    got = snap.gather(session, eid, ids, golden, caller_agency=principal.agency, now=at)
     facts = None
     if uses_cci_resolver():
         facts = facts_for_records(session, eid, got.owners, got.enrollment_rows, at=at)

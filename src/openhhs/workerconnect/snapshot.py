@@ -184,23 +184,9 @@ def gather(
     *,
     caller_agency: str,
     now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """Everything linked to the person, in `enforce`'s payload shape (not yet filtered)."""
-    return gather_records(
-        session, enterprise_id, record_ids, golden, caller_agency=caller_agency, now=now
-    ).payload
-
-
-def gather_records(
-    session: Session,
-    enterprise_id: str,
-    record_ids: Sequence[int],
-    golden: Mapping[str, Any],
-    *,
-    caller_agency: str,
-    now: dt.datetime | None = None,
 ) -> Gathered:
-    """`gather`, keeping the live records' agencies and the enrollments' status and dates.
+    """Everything linked to the person, in `enforce`'s payload shape (not yet filtered), with
+    the live records' agencies and the enrollments' status and dates the decision point needs.
 
     Plain column selects (no ORM entities: the source rows carry their raw JSON, which nothing
     here shows), one query per section; the agency of each address and phone comes from the
