@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -226,46 +226,45 @@ def test_anchor_catches_a_log_rebuilt_with_new_hashes(engine: Engine) -> None:
     assert (result.first_bad_seq, result.problem) == (6, "rewritten")
 
 
-def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
+def _run_in_threads(work: Callable[[int], None], threads: int) -> None:
+    """`work(n)` for n in range(threads), all at once; fails with whatever a thread raised."""
     errors: list[BaseException] = []
 
-    def writer(n: int) -> None:
+    def guarded(n: int) -> None:
         try:
-            for i in range(8):
-                record_committed(engine, actor=f"w{n}", action="read", person_id=f"P{i}")
+            work(n)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    for t in threads:
+    started = [threading.Thread(target=guarded, args=(n,)) for n in range(threads)]
+    for t in started:
         t.start()
-    for t in threads:
+    for t in started:
         t.join()
     assert not errors, errors
+
+
+def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
+    def writer(n: int) -> None:
+        for i in range(8):
+            record_committed(engine, actor=f"w{n}", action="read", person_id=f"P{i}")
+
+    _run_in_threads(writer, 4)
     result = verify(engine)
     assert result.ok and result.entries == 32, str(result)
 
 
 def test_writers_that_read_first_still_chain(engine: Engine) -> None:
     """Like enforce(): read person data in the request's session, then record, then commit."""
-    errors: list[BaseException] = []
 
     def request(n: int) -> None:
-        try:
-            for i in range(5):
-                with Session(engine) as session:
-                    session.execute(text("select count(*) from audit_log")).scalar()
-                    record(session, actor=f"w{n}", action="read", person_id=f"P{i}")
-                    session.commit()
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        for i in range(5):
+            with Session(engine) as session:
+                session.execute(text("select count(*) from audit_log")).scalar()
+                record(session, actor=f"w{n}", action="read", person_id=f"P{i}")
+                session.commit()
 
-    threads = [threading.Thread(target=request, args=(n,)) for n in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    _run_in_threads(request, 3)
     assert verify(engine).entries == 15
 
 
@@ -360,24 +359,14 @@ def test_many_entries_in_one_transaction_chain_across_savepoints(engine: Engine)
 
 
 def test_concurrent_transactions_of_many_entries_keep_one_chain(engine: Engine) -> None:
-    errors: list[BaseException] = []
-
     def writer(n: int) -> None:
-        try:
-            for i in range(4):
-                with Session(engine) as session:
-                    session.execute(text("select 1")).scalar()
-                    for j in range(5):
-                        record(session, actor=f"w{n}", action="read", person_id=f"P{i}-{j}")
-                    session.commit()
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        for i in range(4):
+            with Session(engine) as session:
+                session.execute(text("select 1")).scalar()
+                for j in range(5):
+                    record(session, actor=f"w{n}", action="read", person_id=f"P{i}-{j}")
+                session.commit()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    _run_in_threads(writer, 3)
     result = verify(engine)
     assert result.ok and result.entries == 60, str(result)
