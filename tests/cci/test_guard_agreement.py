@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -38,15 +39,24 @@ LOW = Thresholds(auto_link=0.01, review=0.002, margin=3.0)
 def bands(request: pytest.FixtureRequest) -> Iterator[Thresholds]:
     logging.getLogger("splink").setLevel(logging.ERROR)
     chosen = Thresholds() if request.param == "real bands" else LOW
-    shipped = default_model()
-    use_model(
-        from_document(
-            {"version": "guard-test", "splink": shipped.splink, "thresholds": vars(chosen)},
-            version=f"guard-test-{request.param}",
-        )
-    )
-    yield chosen
-    use_model(None)
+    model = {"version": "guard-test", "splink": default_model().splink, "thresholds": vars(chosen)}
+    with _serving(model, f"guard-test-{request.param}"):
+        yield chosen
+
+
+def _low_bands_model() -> dict[str, Any]:
+    return {"version": "g", "splink": default_model().splink, "thresholds": vars(LOW)}
+
+
+@contextmanager
+def _serving(model: Any, version: str) -> Iterator[None]:
+    """The online matcher uses `model` inside the block; the shipped one again after it."""
+    use_model(from_document(model, version=version))
+    try:
+        yield
+    finally:
+        use_model(None)
+        clear_caches()
 
 
 def _both_paths(
@@ -87,13 +97,7 @@ def test_siblings_born_the_same_year_go_to_review_in_both_paths(
 def test_same_year_sisters_with_close_names_go_to_review_in_both_paths(
     session: Session, add_person: PersonFactory
 ) -> None:
-    use_model(
-        from_document(
-            {"version": "g", "splink": default_model().splink, "thresholds": vars(LOW)},
-            version="guard-test-low-2",
-        )
-    )
-    try:
+    with _serving(_low_bands_model(), "guard-test-low-2"):
         batch, online = _both_paths(
             session,
             add_person,
@@ -101,8 +105,6 @@ def test_same_year_sisters_with_close_names_go_to_review_in_both_paths(
             {"first_name": "MARTA", "dob": "2010-03-21"},
             LOW,
         )
-    finally:
-        use_model(None)
     assert batch == online == (False, "dates of birth differ")
 
 
@@ -121,16 +123,8 @@ def test_same_year_sisters_with_close_names_go_to_review_in_both_paths(
 def test_nickname_and_year_only_date_link_in_both_paths(
     session: Session, add_person: PersonFactory, a: dict[str, Any], b: dict[str, Any]
 ) -> None:
-    use_model(
-        from_document(
-            {"version": "g", "splink": default_model().splink, "thresholds": vars(LOW)},
-            version="guard-test-low-3",
-        )
-    )
-    try:
+    with _serving(_low_bands_model(), "guard-test-low-3"):
         batch, online = _both_paths(session, add_person, a, b, LOW)
-    finally:
-        use_model(None)
     assert batch == online == (True, "")
 
 
@@ -138,7 +132,6 @@ def test_a_moved_household_links_a_same_name_same_birthday_pair_in_both_paths(
     session: Session, add_person: PersonFactory
 ) -> None:
     """MARIA at two addresses, no SSN: review band alone, linked once JUAN's SSN links the homes."""
-    use_model(from_document(default_model(), version="household-test"))
     old = {"street": "1781 BAY ST", "unit": "1G", "zip5": "10310"}
     new = {"street": "245 E 149TH ST", "unit": "4C", "zip5": "10451"}
     maria = {"first_name": "MARIA", "last_name": "GARCIA", "sex": "F", "dob": "1990-05-05"}
@@ -149,7 +142,7 @@ def test_a_moved_household_links_a_same_name_same_birthday_pair_in_both_paths(
         add_person("DOE", **juan, ssn="212459876", **new),
         add_person("DOE", **maria, **new),
     ]
-    try:
+    with _serving(default_model(), "household-test"):
         frame = feature_frame([source_person_record(p) for p in people])
         bands = default_model().thresholds
         alone = link(frame.iloc[[0, 3]].reset_index(drop=True), default_model(), relambda=False)
@@ -167,9 +160,6 @@ def test_a_moved_household_links_a_same_name_same_birthday_pair_in_both_paths(
         eids = [registry.enterprise_id_of(session, p.id) for p in people]
         assert eids[0] == eids[3] and eids[1] == eids[2] and eids[0] != eids[1]
         assert outcomes[3].decision == "linked" and "household" in outcomes[3].reason
-    finally:
-        use_model(None)
-        clear_caches()
 
 
 def test_exact_ssn_and_birth_date_link_in_both_paths_whatever_the_names(
@@ -177,13 +167,12 @@ def test_exact_ssn_and_birth_date_link_in_both_paths_whatever_the_names(
 ) -> None:
     """Both names replaced (FEBRL-style), same building, SSN and DOB exact: review-band weight,
     linked by batch and online."""
-    use_model(from_document(default_model(), version="certain-test"))
     same = {"dob": "1961-04-09", "ssn": "212459876", "sex": "F"}
     people = [
         add_person("HRA", first_name="ANNA", last_name="KOWALCZYK", **same, **HOME_B),
         add_person("DOE", first_name="MARIA", last_name="SANTOS", street=HOME_B["street"], **same),
     ]
-    try:
+    with _serving(default_model(), "certain-test"):
         frame = feature_frame([source_person_record(p) for p in people])
         bands = default_model().thresholds
         result = link(frame, default_model(), relambda=False)
@@ -198,9 +187,6 @@ def test_exact_ssn_and_birth_date_link_in_both_paths_whatever_the_names(
         assert bands.review <= outcome.best.match_probability < bands.auto_link  # type: ignore[union-attr]
         assert clusters[0] == clusters[1]
         assert outcome.decision == "linked" and "SSN and date of birth exact" in outcome.reason
-    finally:
-        use_model(None)
-        clear_caches()
 
 
 def test_father_and_son_stay_apart_through_a_record_without_birth_date_in_both_paths(
@@ -208,7 +194,6 @@ def test_father_and_son_stay_apart_through_a_record_without_birth_date_in_both_p
 ) -> None:
     """The DOB cannot-link needs no scored pair: batch refuses the cluster merge, and online
     refuses an Enterprise ID whose every known birth date clearly differs from the record's."""
-    use_model(from_document(default_model(), version="father-son-test"))
     home = {"last_name": "RUSSO", "sex": "M", "street": "12 BAY RIDGE PKWY", "zip5": "11209"}
     people = [
         add_person("HRA", first_name="MICHAEL", dob="1979-05-02", phone="+17185550101", **home),
@@ -217,7 +202,7 @@ def test_father_and_son_stay_apart_through_a_record_without_birth_date_in_both_p
             "HRA", first_name="MICHAEL", middle_name="G", dob="2009-05-20", ssn="212551234", **home
         ),
     ]
-    try:
+    with _serving(default_model(), "father-son-test"):
         frame = feature_frame([source_person_record(p) for p in people])
         clusters = list(link(frame, default_model(), relambda=False).clusters["cluster_id"])
         assert clusters[0] != clusters[2]
@@ -230,6 +215,3 @@ def test_father_and_son_stay_apart_through_a_record_without_birth_date_in_both_p
         # which of the two the record without DOB joins depends on arrival order online
         # (batch merges its strongest link first); that it joins at most one does not
         assert eids[1] in (eids[0], eids[2]) and clusters[1] in (clusters[0], clusters[2])
-    finally:
-        use_model(None)
-        clear_caches()
