@@ -341,20 +341,13 @@ def _edge_components(
     pairs: Iterable[tuple[float, float, int, int, int, int, int]],
 ) -> dict[int, int]:
     """Node -> a label shared by every node connected to it through the given pairs."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    pairs = list(pairs)
+    comps = _Components({n for _w, _p, a, b, *_rest in pairs for n in (a, b)}, ssn={})
     for _w, _p, a, b, *_rest in pairs:
-        ra, rb = root(a), root(b)
+        ra, rb = comps.find(a), comps.find(b)
         if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: root(x) for x in parent}
+            comps.union(ra, rb)
+    return {n: comps.find(n) for n in comps.parent}
 
 
 def score(
