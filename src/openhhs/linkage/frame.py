@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -19,23 +21,24 @@ CHUNK_ROWS = 10_000
 
 
 def _standardize_chunk(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]], today: dt.date | None = None
 ) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
-    return [features_and_flags(row) for row in rows]
+    return [features_and_flags(row, today=today) for row in rows]
 
 
 def _standardized(
-    rows: Sequence[Mapping[str, Any]], workers: int | None
+    rows: Sequence[Mapping[str, Any]], workers: int | None, today: dt.date | None = None
 ) -> Iterable[tuple[dict[str, Any], tuple[str, ...]]]:
     """`features_and_flags` of every row, in input order; in worker processes for big inputs."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rows) < PARALLEL_MIN_ROWS:
-        return map(features_and_flags, rows)
+        return _standardize_chunk(rows, today)
     chunks = [rows[i : i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)]
     # spawn, not fork: the caller may hold database connections and DuckDB threads
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [pair for part in pool.map(_standardize_chunk, chunks) for pair in part]
+        parts = pool.map(partial(_standardize_chunk, today=today), chunks)
+        return [pair for part in parts for pair in part]
 
 
 def feature_frame(
@@ -43,17 +46,19 @@ def feature_frame(
     *,
     keep: tuple[str, ...] = (),
     workers: int | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
     """One row per input with `unique_id` (0..n-1), the feature columns, `linkable`, `flags`.
 
     `keep` names input columns to carry along (e.g. `source`, `record_id`, a truth label).
     `workers` caps the processes used for inputs of `PARALLEL_MIN_ROWS` or more (default: one
-    per core); the result does not depend on it.
+    per core); the result does not depend on it. `today` is when the records were written
+    (`features.to_features`): an archive's birth dates are judged as of its own date.
     """
     rows = rows if isinstance(rows, Sequence) else list(rows)
     out: list[dict[str, Any]] = []
     for i, (row, (features, flags)) in enumerate(
-        zip(rows, _standardized(rows, workers), strict=True)
+        zip(rows, _standardized(rows, workers, today), strict=True)
     ):
         rec: dict[str, Any] = {"unique_id": i, **features}
         for k in keep:
