@@ -78,6 +78,16 @@ def test_margin_rule_sends_ambiguous_record_to_review(model: LinkageModel) -> No
     assert "second-best candidate too close" in reasons
 
 
+def test_margin_rule_reads_different_ssns_only_as_a_cannot_link(model: LinkageModel) -> None:
+    """With `ssn_cannot_link=False` (an unverified id) two SSNs do not make two people."""
+    a = BASE | {"first_name": "Ana", "ssn": "212551234"}
+    b = BASE | {"first_name": "Ana", "ssn": "387204411"}
+    c = BASE | {"first_name": "Ana"}
+    clusters, result = _clusters([a, b, c], model, ssn_cannot_link=False)
+    assert "second-best candidate too close" not in set(result.review["reason"])
+    assert clusters[2] in (clusters[0], clusters[1])
+
+
 def test_empty_and_name_only_records_never_join(model: LinkageModel) -> None:
     rows = [{}, {}, {"street": "1 Main St"}, {"street": "1 Main St"}]
     rows += [{"first_name": "John", "last_name": "Smith"}] * 2

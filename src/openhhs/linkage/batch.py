@@ -454,8 +454,9 @@ def link(
 ) -> LinkResult:
     """Cluster the rows of a `frame.feature_frame` table into people (`score` then `cluster`).
 
-    `ssn_cannot_link=False` drops the different-SSN constraint, for data whose SSN is not a
-    verified identifier (FEBRL replaces it outright in some duplicates); human-services data
+    `ssn_cannot_link=False` drops the different-SSN constraint (in merges and in the margin
+    rule), for data whose SSN is not a verified identifier (FEBRL replaces it outright in some
+    duplicates); human-services data
     keeps it. `one_per_source` names a frame column (the file or source of each row) for a
     link-only run: records of one source are never linked, and a person holds at most one
     record per source (two files, each listing a person once: a one-to-one linkage).
@@ -536,7 +537,8 @@ def cluster(
     stats["pairs_in_review_band_or_above"] = len(edges)
 
     # Margin rule: a record whose two best candidates are close while those two are known to be
-    # different people (a non-match pair, never-link, different SSNs) is ambiguous: both links
+    # different people (a non-match pair, never-link, different SSNs unless the caller turned
+    # that cannot-link off: an unverified id proves nothing) is ambiguous: both links
     # go to review instead of the model picking one.
     best: dict[int, list[tuple[float, int]]] = {}
     for w, _p, a, b, why in edges:
@@ -548,7 +550,9 @@ def cluster(
         if len(cands) < 2:
             continue
         (w1, c1), (w2, c2) = sorted(cands, reverse=True)[:2]
-        different = c2 in forbidden.get(c1, ()) or ssns_differ(ssn.get(c1), ssn.get(c2))
+        different = c2 in forbidden.get(c1, ()) or (
+            ssn_cannot_link and ssns_differ(ssn.get(c1), ssn.get(c2))
+        )
         if w1 - w2 < bands.margin and different:
             ambiguous.add((min(node, c1), max(node, c1)))
             ambiguous.add((min(node, c2), max(node, c2)))
