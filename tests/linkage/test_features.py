@@ -7,7 +7,15 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openhhs.linkage.features import FEATURE_COLUMNS, features_and_flags, has_identity, to_features
+from openhhs.linkage.features import (
+    ADDRESS_PART_COLUMNS,
+    FEATURE_COLUMNS,
+    address_parts,
+    comparison_columns,
+    features_and_flags,
+    has_identity,
+    to_features,
+)
 
 FIELDS = ("first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "phone")
 FIELDS += ("street", "unit", "zip")
@@ -157,3 +165,39 @@ def test_all_empty_record_has_no_identity() -> None:
     assert not has_identity(to_features({}))
     assert not has_identity(to_features({"street": "1 Main St", "zip": "10001"}))
     assert has_identity(to_features({"dob": "1990-01-01"}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(records, st.none() | st.text(max_size=30), st.none() | st.text(max_size=8))
+def test_address_parts_never_raise_and_are_squeezed(
+    record: dict[str, object], city: str | None, state: str | None
+) -> None:
+    record = record | {"city": city, "state": state}
+    parts = address_parts(record, to_features(record))
+    assert tuple(parts) == ADDRESS_PART_COLUMNS
+    for column in ("street_name", "city", "state"):
+        value = parts[column]
+        assert value is None or (value.isascii() and value.isalnum() and value == value.upper())
+    assert parts["house_number"] is None or parts["house_number"][0].isdigit()
+
+
+def test_address_parts_split_the_street_and_ignore_spacing() -> None:
+    record = {"street": "177 pridham street", "city": "Brown Hill", "state": "nsw"}
+    parts = address_parts(record, to_features(record))
+    assert parts == {
+        "house_number": "177",
+        "street_name": "PRIDHAMST",
+        "city": "BROWNHILL",
+        "state": "NSW",
+    }
+    typo = {"street": "177 pridham  st", "city": "brownhill", "state": "NSW"}
+    assert address_parts(typo, to_features(typo)) == parts
+    no_number = {"street": "mountain creek road"}
+    assert address_parts(no_number, to_features(no_number))["house_number"] is None
+    assert address_parts({}, to_features({})) == dict.fromkeys(ADDRESS_PART_COLUMNS)
+
+
+def test_comparison_columns_add_only_the_address_parts_a_table_has() -> None:
+    assert comparison_columns(["unique_id", *FEATURE_COLUMNS]) == FEATURE_COLUMNS
+    both = comparison_columns(["city", "person_id", *FEATURE_COLUMNS, "house_number"])
+    assert both == (*FEATURE_COLUMNS, "house_number", "city")

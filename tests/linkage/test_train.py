@@ -37,6 +37,47 @@ def test_settings_build_in_splink_and_use_only_scorer_friendly_sql() -> None:
             assert used <= ALLOWED_FUNCTIONS, level["sql_condition"]
 
 
+def test_address_part_settings_build_in_splink_over_the_address_part_frame() -> None:
+    """Address parts replace the one contact comparison and add their blocking rules."""
+    import duckdb
+    import pandas as pd
+    from splink import DuckDBAPI, Linker
+
+    from openhhs.linkage.features import ADDRESS_PART_COLUMNS, FEATURE_COLUMNS
+    from openhhs.linkage.settings import (
+        ADDRESS_BLOCKING_RULES,
+        ADDRESS_PART_COMPARISONS,
+        BLOCKING_RULES,
+    )
+
+    settings = build_settings(address_parts=True)
+    columns = FEATURE_COLUMNS + ADDRESS_PART_COLUMNS
+    frame = pd.DataFrame([{"unique_id": 1, **dict.fromkeys(columns)}])
+    linker = Linker(DuckDBAPI(duckdb.connect()).register(frame), settings, log_level=None)
+    names = [c.output_column_name for c in linker._settings_obj.comparisons]
+    person = ["first_name", "last_name", "dob", "ssn", "sex", "middle_initial"]
+    assert names == [*person, *ADDRESS_PART_COMPARISONS]
+    rules = [r["blocking_rule"] for r in settings["blocking_rules_to_generate_predictions"]]
+    assert rules == list(BLOCKING_RULES + ADDRESS_BLOCKING_RULES)
+    default = build_settings()
+    assert [r["blocking_rule"] for r in default["blocking_rules_to_generate_predictions"]] == list(
+        BLOCKING_RULES
+    )
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            used = set(re.findall(r"([a-z_]+)\(", level["sql_condition"]))
+            assert used <= ALLOWED_FUNCTIONS, level["sql_condition"]
+            quoted = set(re.findall(r'"([a-z0-9_]+)_[lr]"', level["sql_condition"]))
+            assert quoted <= set(columns), level["sql_condition"]
+
+
+def test_address_parts_are_refused_with_the_household_guard() -> None:
+    """Compared one by one, a shared home counts several times: only for data without one."""
+    frame = feature_frame(toycity.generate(households=5, seed=1), address_parts=True)
+    with pytest.raises(ValueError, match="household_guard=False"):
+        train(frame, settings=build_settings(address_parts=True))
+
+
 @pytest.fixture(scope="module")
 def trained() -> tuple[LinkageModel, object]:
     frame = feature_frame(toycity.generate(households=250, seed=3), keep=("person_id",))

@@ -89,6 +89,14 @@ def clean_unit(text: str) -> str | None:
     return value or None
 
 
+def squeezed(text: str) -> str | None:
+    """Upper ASCII letters and digits only: "BROWN HILL", "brownhill" and "Brown-Hill" agree."""
+    from openhhs.standardize._text import fold
+
+    value = "".join(c for c in fold(text) if c.isalnum())
+    return value or None
+
+
 def zip5(text: str) -> str | None:
     return standardize_zip(text)[0] if text else None
 

@@ -28,7 +28,7 @@ from typing import Any
 import jellyfish
 import pandas as pd
 
-from openhhs.linkage.features import FEATURE_COLUMNS
+from openhhs.linkage.features import comparison_columns
 from openhhs.linkage.modelfile import LinkageModel, Thresholds
 from openhhs.linkage.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES
 
@@ -289,7 +289,7 @@ def _predict(
     spill = os.path.join(tempfile.gettempdir(), f"openhhs_link_{uuid.uuid4().hex}")
     con = duckdb.connect(config={"memory_limit": LINK_MEMORY_LIMIT, "temp_directory": spill})
     db_api = DuckDBAPI(connection=con)
-    columns = reps[["unique_id", *FEATURE_COLUMNS]]
+    columns = reps[["unique_id", *comparison_columns(reps.columns)]]
     settings = dict(model.splink)
     if link_only is not None:
         columns = columns.assign(source_dataset=reps[link_only].astype(str).to_numpy())
@@ -370,7 +370,9 @@ def score(
     key = pd.Series(
         [
             "\x1f".join("" if v is None else str(v) for v in values)
-            for values in linkable[list(FEATURE_COLUMNS)].itertuples(index=False, name=None)
+            for values in linkable[list(comparison_columns(frame.columns))].itertuples(
+                index=False, name=None
+            )
         ],
         index=linkable.index,
         dtype=object,

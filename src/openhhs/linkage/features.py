@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +40,11 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "zip5",
     "phone",
 )
+# Address parts, for data without households (`feature_frame(rows, address_parts=True)` adds
+# them; `settings.build_settings(address_parts=True)` compares them one by one). Not in
+# FEATURE_COLUMNS: agency models keep address and phone as one comparison (a shared home is
+# one piece of evidence), and the CCI index stores FEATURE_COLUMNS only.
+ADDRESS_PART_COLUMNS: tuple[str, ...] = ("house_number", "street_name", "city", "state")
 # Fields that identify a person; a record with none of them never joins a cluster.
 IDENTITY_COLUMNS: tuple[str, ...] = ("first_name", "last_name", "dob", "ssn")
 
@@ -203,6 +208,30 @@ def features_and_flags(
         "phone": phone,
     }
     return features, tuple(flags)
+
+
+def address_parts(record: Mapping[str, Any], features: Mapping[str, Any]) -> dict[str, Any]:
+    """House number, street name, city and state of a record, each comparable on its own.
+
+    The street name is the standardized street (`features["street"]`, USPS abbreviations)
+    without its house number and spaces, so a space typed or lost ("PRIDHAMSTREET") costs one
+    character, not a word; city and state are squeezed the same way.
+    """
+    street = features.get("street") or ""
+    number, _, rest = street.partition(" ")
+    has_number = bool(rest) and number[:1].isdigit()
+    return {
+        "house_number": number if has_number else None,
+        "street_name": _std.squeezed(rest if has_number else street),
+        "city": _std.squeezed(_text(record.get("city"))),
+        "state": _std.squeezed(_text(record.get("state"))),
+    }
+
+
+def comparison_columns(columns: Iterable[str]) -> tuple[str, ...]:
+    """The columns a model may compare in a table with these columns (FEATURE_COLUMNS first)."""
+    present = set(columns)
+    return FEATURE_COLUMNS + tuple(c for c in ADDRESS_PART_COLUMNS if c in present)
 
 
 def has_identity(features: Mapping[str, Any]) -> bool:

@@ -4,6 +4,9 @@ The benchmark's sanity check on data that is not ours: an adapter from FEBRL's c
 link-file schema (PRODUCT.md §4), pure, so it is tested here and `bench.bench_linkage` only
 loads the files. FEBRL is Australian and not agency data: its `soc_sec_id` is a 7-digit id,
 its postcodes have 4 digits, and its records were written when its 1900s births were alive.
+Each record's fields are corrupted independently and no family shares a home, so FEBRL is
+linked with its address parts compared one by one (`feature_frame(rows, address_parts=True)`,
+`settings.build_settings(address_parts=True)`, `train(household_guard=False)`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ def link_rows(df: pd.DataFrame, source: str = "") -> list[dict[str, Any]]:
                 "ssn": ssn(str(r["soc_sec_id"])),
                 "street": f"{r['street_number']} {r['address_1']}".strip(),
                 "unit": r["address_2"],
+                "city": r["suburb"],
+                "state": r["state"],
                 # Australian 4-digit postcodes: a leading 1 makes them ZIP-shaped
                 "zip": f"1{postcode}" if len(postcode) == 4 else "",
             }

@@ -12,7 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from openhhs.linkage.features import FEATURE_COLUMNS, features_and_flags, has_identity
+from openhhs.linkage.features import (
+    ADDRESS_PART_COLUMNS,
+    FEATURE_COLUMNS,
+    features_and_flags,
+    has_identity,
+)
+from openhhs.linkage.features import (
+    address_parts as split_address,
+)
 
 # Standardizing costs ~1-3 ms a record (address parsing, phone validation): above this many
 # records the work is spread over the machine's cores; below it, starting processes costs more.
@@ -47,6 +55,7 @@ def feature_frame(
     keep: tuple[str, ...] = (),
     workers: int | None = None,
     today: dt.date | None = None,
+    address_parts: bool = False,
 ) -> pd.DataFrame:
     """One row per input with `unique_id` (0..n-1), the feature columns, `linkable`, `flags`.
 
@@ -54,6 +63,8 @@ def feature_frame(
     `workers` caps the processes used for inputs of `PARALLEL_MIN_ROWS` or more (default: one
     per core); the result does not depend on it. `today` is when the records were written
     (`features.to_features`): an archive's birth dates are judged as of its own date.
+    `address_parts=True` adds `features.ADDRESS_PART_COLUMNS` (house number, street name, city,
+    state) for models that compare them one by one (data without households).
     """
     rows = rows if isinstance(rows, Sequence) else list(rows)
     out: list[dict[str, Any]] = []
@@ -61,14 +72,17 @@ def feature_frame(
         zip(rows, _standardized(rows, workers, today), strict=True)
     ):
         rec: dict[str, Any] = {"unique_id": i, **features}
+        if address_parts:
+            rec |= split_address(row, features)
         for k in keep:
             rec[k] = row.get(k)
         rec["linkable"] = is_linkable(features)
         rec["flags"] = ";".join(flags)
         out.append(rec)
-    columns = ["unique_id", *FEATURE_COLUMNS, *keep, "linkable", "flags"]
+    compared = FEATURE_COLUMNS + (ADDRESS_PART_COLUMNS if address_parts else ())
+    columns = ["unique_id", *compared, *keep, "linkable", "flags"]
     frame = pd.DataFrame(out, columns=columns)
-    for col in FEATURE_COLUMNS:
+    for col in compared:
         frame[col] = frame[col].astype("object")
     return frame
 

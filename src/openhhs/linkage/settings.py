@@ -261,6 +261,56 @@ def contact_comparison() -> dict[str, Any]:
     }
 
 
+_TF_PARTS = ("zip5",)  # term-frequency adjusted address parts (train.TF_COLUMNS has tables)
+
+
+def _address_part(column: str, label: str, *levels: tuple[str, str]) -> dict[str, Any]:
+    tf = column if column in _TF_PARTS else None
+    return {
+        "output_column_name": column,
+        "comparison_description": f"{label} (address part; data without households)",
+        "comparison_levels": [
+            _level(_null(column), f"{label} missing", null=True),
+            _level(f'"{column}_l" = "{column}_r"', "exact", tf=tf),
+            *(_level(sql, level_label) for sql, level_label in levels),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _jw(column: str, at: float) -> tuple[str, str]:
+    return f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {at}', f"JW >= {at}"
+
+
+def _one_edit(column: str) -> tuple[str, str]:
+    return f'damerau_levenshtein("{column}_l", "{column}_r") <= 1', "one character off"
+
+
+def address_part_comparisons() -> list[dict[str, Any]]:
+    """Address and phone one part at a time, for data without households (FEBRL).
+
+    Where no family shares a home, each part of an address is independent evidence, and a
+    record whose street is mistyped still agrees on its house number, unit, postcode, city and
+    state. EM learns their m (`train(household_guard=False)`); agency data keeps the one
+    `contact` comparison.
+    """
+    return [
+        _address_part("house_number", "house number", _one_edit("house_number")),
+        _address_part(
+            "street_name", "street name", _jw("street_name", 0.92), _jw("street_name", 0.8)
+        ),
+        _address_part("unit", "unit or building", _jw("unit", 0.9)),
+        _address_part("zip5", "ZIP or postcode", _one_edit("zip5")),
+        _address_part("city", "city or suburb", _jw("city", 0.9)),
+        _address_part("state", "state"),
+        _address_part("phone", "phone"),
+    ]
+
+
+ADDRESS_PART_COMPARISONS: tuple[str, ...] = tuple(
+    c["output_column_name"] for c in address_part_comparisons()
+)
+
 # Prediction blocking rules (checked with Splink's blocking analysis: see bench_linkage).
 # Placeholder identities cannot explode a block: exact duplicates are collapsed before Splink.
 BLOCKING_RULES: tuple[str, ...] = (
@@ -297,6 +347,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     'AND l."dob_month" = r."dob_month"',
 )
 
+# With address parts (data without households): a mistyped name and date still share a street.
+ADDRESS_BLOCKING_RULES: tuple[str, ...] = (
+    'l."street_name" = r."street_name" AND l."city" = r."city"',
+    'l."house_number" = r."house_number" AND l."zip5" = r."zip5"',
+)
+
 # Deterministic rules for λ (probability two random records match): near-certain matches.
 DETERMINISTIC_RULES: tuple[str, ...] = (
     'l."ssn" = r."ssn" AND l."dob" = r."dob"',
@@ -316,10 +372,19 @@ EM_BLOCKS: tuple[str, ...] = (
 
 def build_settings(
     *,
-    blocking_rules: tuple[str, ...] = BLOCKING_RULES,
+    blocking_rules: tuple[str, ...] | None = None,
     probability_two_random_records_match: float = 1e-5,
+    address_parts: bool = False,
 ) -> dict[str, Any]:
-    """The untrained settings dict (Splink 5 `Linker(df, settings)` accepts it as is)."""
+    """The untrained settings dict (Splink 5 `Linker(df, settings)` accepts it as is).
+
+    `address_parts=True` compares address and phone part by part (`address_part_comparisons`,
+    over `feature_frame(rows, address_parts=True)`) and adds `ADDRESS_BLOCKING_RULES`: for data
+    without households only, trained with `train(household_guard=False)`.
+    """
+    if blocking_rules is None:
+        blocking_rules = BLOCKING_RULES + (ADDRESS_BLOCKING_RULES if address_parts else ())
+    contact = address_part_comparisons() if address_parts else [contact_comparison()]
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
@@ -331,7 +396,7 @@ def build_settings(
             ssn_comparison(),
             sex_comparison(),
             middle_initial_comparison(),
-            contact_comparison(),
+            *contact,
         ],
         "blocking_rules_to_generate_predictions": [
             {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in blocking_rules

@@ -17,9 +17,10 @@ import pandas as pd
 
 from openhhs.errors import Conflict
 from openhhs.linkage.batch import link, pairwise_metrics
-from openhhs.linkage.features import FEATURE_COLUMNS
+from openhhs.linkage.features import comparison_columns
 from openhhs.linkage.modelfile import LinkageModel, Thresholds
 from openhhs.linkage.settings import (
+    ADDRESS_PART_COMPARISONS,
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
     EM_BLOCKS,
@@ -33,7 +34,7 @@ F1_TOLERANCE = 0.0005
 # Comparisons whose m EM learns; surname and contact keep their fixed m (household guard).
 EM_COMPARISONS = ("first_name", "dob", "ssn", "sex")
 # What EM also learns when the caller says the data has no household structure.
-HOUSEHOLD_COMPARISONS = ("last_name", "contact")
+HOUSEHOLD_COMPARISONS = ("last_name", "contact", *ADDRESS_PART_COMPARISONS)
 M_FLOOR = 0.002  # noise allowed between two evaluations of equally good models
 
 
@@ -54,16 +55,22 @@ def train(
     there, so EM may learn the surname and contact m on its SSN and DOB blocks instead of
     keeping the rates measured on agency data, whose corruption is much lighter (1.5 % of
     true pairs with a different surname). Agency data keeps the guard: on it EM learns
-    "same household" as the match class.
+    "same household" as the match class. Settings that compare address parts one by one
+    (`build_settings(address_parts=True)`) are refused with the guard on: a shared home would
+    count once per part.
     """
     import duckdb
     from splink import DuckDBAPI, Linker
 
+    settings = settings or build_settings()
+    names = {c["output_column_name"] for c in settings["comparisons"]}
+    if household_guard and names & set(ADDRESS_PART_COMPARISONS):
+        raise ValueError("address parts are compared one by one only with household_guard=False")
     logging.getLogger("splink").setLevel(logging.WARNING)
     timings: dict[str, float] = {}
-    records = frame[frame["linkable"]][["unique_id", *FEATURE_COLUMNS]]
+    records = frame[frame["linkable"]][["unique_id", *comparison_columns(frame.columns)]]
     db_api = DuckDBAPI(connection=duckdb.connect())
-    linker = Linker(db_api.register(records), settings or build_settings(), log_level=None)
+    linker = Linker(db_api.register(records), settings, log_level=None)
 
     t = time.perf_counter()
     linker.training.estimate_probability_two_random_records_match(
