@@ -1,0 +1,111 @@
+"""SQLite writers queue on a file lock beside the database, released when the transaction ends."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from openhhs.db import make_engine, upgrade
+from openhhs.db.sqlite_writer import hold_writer
+from openhhs.db.writes import has_pending_writes, note_core_write
+
+
+def _file_engine(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    return engine
+
+
+def _second_writer_waits(engine: Engine, end_first: str) -> list[str]:
+    """The first session holds the writer lock; a second, in a thread, asks for it."""
+    order: list[str] = []
+    first = Session(engine)
+    hold_writer(first)
+    first.execute(text("INSERT INTO t VALUES (1)"))
+
+    def second() -> None:
+        with Session(engine) as s:
+            hold_writer(s)
+            order.append("second holds")
+            s.execute(text("INSERT INTO t VALUES (2)"))
+            s.commit()
+
+    th = threading.Thread(target=second)
+    th.start()
+    time.sleep(0.3)  # the second writer is queued by now, not sleeping in SQLite
+    order.append("first ends")
+    getattr(first, end_first)()
+    th.join(timeout=10)
+    first.close()
+    assert not th.is_alive()
+    return order
+
+
+def test_a_second_writer_waits_until_the_first_commits(tmp_path: Path) -> None:
+    engine = _file_engine(tmp_path)
+    assert _second_writer_waits(engine, "commit") == ["first ends", "second holds"]
+    with engine.connect() as conn:
+        assert sorted(conn.scalars(text("SELECT x FROM t"))) == [1, 2]
+
+
+def test_a_rollback_releases_the_writer_too(tmp_path: Path) -> None:
+    engine = _file_engine(tmp_path)
+    assert _second_writer_waits(engine, "rollback") == ["first ends", "second holds"]
+    with engine.connect() as conn:
+        assert list(conn.scalars(text("SELECT x FROM t"))) == [2]
+
+
+def test_a_transaction_already_writing_does_not_wait(tmp_path: Path) -> None:
+    """It holds SQLite's own lock, which a holder of the file may be waiting for."""
+    engine = _file_engine(tmp_path)
+    with Session(engine) as holder, Session(engine) as writing:
+        hold_writer(holder)  # the file is taken by a session that has not written yet
+        writing.execute(text("INSERT INTO t VALUES (3)"))  # SQLite's write lock, no file
+        started = time.perf_counter()
+        hold_writer(writing)  # returns at once although the file is held
+        assert time.perf_counter() - started < 0.2
+        writing.commit()
+        holder.rollback()
+
+
+def test_on_an_event_loop_the_writer_is_never_waited_for(tmp_path: Path) -> None:
+    engine = _file_engine(tmp_path)
+    with Session(engine) as holder:
+        hold_writer(holder)
+
+        async def on_loop() -> float:
+            with Session(engine) as s:
+                started = time.perf_counter()
+                hold_writer(s)  # the file is taken: SQLite's busy handler is the fallback
+                return time.perf_counter() - started
+
+        assert asyncio.run(on_loop()) < 0.2
+        holder.rollback()
+
+
+def test_memory_databases_take_no_file_lock(tmp_path: Path) -> None:
+    engine = make_engine("sqlite:///:memory:")
+    with Session(engine) as s:
+        hold_writer(s)
+        s.execute(text("SELECT 1"))
+    assert not list(tmp_path.iterdir())
+
+
+def test_core_writes_count_as_pending_until_the_transaction_ends(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    upgrade(engine)
+    with Session(engine) as s:
+        s.execute(text("SELECT 1"))
+        assert not has_pending_writes(s)
+        note_core_write(s)
+        assert has_pending_writes(s)
+        s.commit()
+        assert not has_pending_writes(s)
+        s.execute(text("SELECT 1"))  # a new transaction: the old mark does not carry over
+        assert not has_pending_writes(s)
