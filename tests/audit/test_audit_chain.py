@@ -8,13 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from openhhs.audit import (
     AuditAction,
+    AuditEntry,
     AuditOutcome,
+    batch,
     person_history,
     record,
     record_committed,
@@ -370,3 +372,32 @@ def test_concurrent_transactions_of_many_entries_keep_one_chain(engine: Engine) 
     _run_in_threads(writer, 3)
     result = verify(engine)
     assert result.ok and result.entries == 60, str(result)
+
+
+def test_a_batch_inserts_its_entries_together_and_they_chain(engine: Engine) -> None:
+    _fill(engine, 2)
+    with Session(engine) as s:
+        with batch(s):
+            for n in range(5):
+                record(s, actor=f"batch{n}", action="read", person_id="E1")
+            # nothing is written until the block ends
+            assert s.scalar(select(func.count()).select_from(AuditEntry)) == 2
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == 7
+        s.commit()
+    result = verify(engine)
+    assert result.ok and result.entries == 7
+
+
+def test_a_failed_batch_writes_nothing_and_the_chain_goes_on(engine: Engine) -> None:
+    _fill(engine, 2)
+    with Session(engine) as s:
+        with pytest.raises(RuntimeError), batch(s):
+            record(s, actor="lost", action="read")
+            raise RuntimeError("the page failed")
+        # same transaction, after the failed block: the next entry follows the stored head
+        record(s, actor="kept", action="read")
+        s.commit()
+    result = verify(engine)
+    assert result.ok and result.entries == 3
+    with Session(engine) as s:
+        assert "lost" not in set(s.scalars(select(AuditEntry.actor)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import logging
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +116,18 @@ def emit(session: Session | None, event: AccessEvent) -> None:
         request_id=event.request_id or _current_request_id(),
         detail=detail,
     )
+
+
+@contextmanager
+def emitting_many(session: Session) -> Iterator[None]:
+    """Events emitted inside are written together at the end (`openhhs.audit.batch`)."""
+    try:
+        batch = importlib.import_module("openhhs.audit").batch
+    except (ImportError, AttributeError):
+        yield
+        return
+    with batch(session):
+        yield
 
 
 def event_for(principal: Principal | None, action: str, outcome: str, **kw: Any) -> AccessEvent:

@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from openhhs.access._audit import emit, event_for
+from openhhs.access._audit import emit, emitting_many, event_for
 from openhhs.access.agreement import item_categories
 from openhhs.access.facts import load_facts, load_facts_many
 from openhhs.access.pdp import Decision, PersonFacts, evaluate
@@ -445,7 +445,8 @@ def enforce_many(
         )
         for person_id, payload in items
     ]
-    for person_id, enforced in pages:
-        _audit(session, principal, purpose, person_id, enforced, request_id, action)
+    with emitting_many(session):
+        for person_id, enforced in pages:
+            _audit(session, principal, purpose, person_id, enforced, request_id, action)
     session.commit()
     return [enforced for _person_id, enforced in pages]

@@ -11,6 +11,7 @@ from openhhs.audit.fhir import to_fhir_audit_event
 from openhhs.audit.models import AuditAction, AuditEntry, AuditOutcome
 from openhhs.audit.service import (
     VerifyResult,
+    batch,
     person_history,
     record,
     record_committed,
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "AuditOutcome",
     "VerifyResult",
+    "batch",
     "person_history",
     "record",
     "record_committed",

@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from openhhs.audit.chain import GENESIS, clean_text, entry_hash, json_safe
 from openhhs.audit.models import AuditAction, AuditEntry, AuditOutcome
+from openhhs.db import sqlite_writer
 from openhhs.db.base import utcnow
+from openhhs.db.writes import note_core_write
 from openhhs.errors import InvalidInput
 
 # Key of the PostgreSQL advisory lock that serializes writers ("AUDT" in ASCII).
@@ -36,8 +39,10 @@ def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_LOCK, {"key": ADVISORY_LOCK_KEY})
     else:
-        # A write statement takes SQLite's single write lock for the rest of the transaction;
-        # it matches no row, so the append-only trigger never fires.
+        # Queue on the writer file first (wakes as soon as the holder commits), then a write
+        # statement takes SQLite's single write lock for the rest of the transaction; it
+        # matches no row, so the append-only trigger never fires.
+        sqlite_writer.hold_writer(session)
         session.execute(_SQLITE_LOCK)
 
 
@@ -45,6 +50,7 @@ def _lock_chain(session: Session) -> None:
 # entries of one transaction (a search page audits every person on it) take the chain lock and
 # read the chain's head once instead of once per entry.
 _HEAD_KEY = "openhhs.audit.head"
+_BATCH_KEY = "openhhs.audit.batch"  # rows `batch` inserts together
 
 
 def _innermost(session: Session) -> object:
@@ -54,6 +60,7 @@ def _innermost(session: Session) -> object:
 # built once: every audited request reads the head (a statement built per call cost more
 # Python than the query)
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+_INSERT = insert(AuditEntry)
 
 
 def _chain_head(session: Session) -> tuple[int, str]:
@@ -69,7 +76,7 @@ def _chain_head(session: Session) -> tuple[int, str]:
     if cached is not None and cached[0] is _innermost(session) and cached[0] is not None:
         return cached[1], cached[2]
     _lock_chain(session)
-    last = session.execute(_HEAD).first()
+    last = session.connection().execute(_HEAD).first()
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
@@ -144,12 +151,44 @@ def record(
         "request_id": _clip(request_id, 64),
         "detail": _bounded_detail(detail),
     }
-    entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, fields))
-    # Added, not flushed: the entries of one transaction go to the database together at its
-    # next flush (the commit, or a query's autoflush), under the lock taken above.
-    session.add(entry)
-    session.info[_HEAD_KEY] = (_innermost(session), seq, entry.hash)
-    return entry
+    digest = entry_hash(prev_hash, fields)
+    # A Core insert under the lock taken above, not an added object: the unit of work's flush
+    # of one row cost ~1 ms of Python per audited request, the insert ~0.1 ms. The returned
+    # entry is a detached copy of the row.
+    row = {**fields, "prev_hash": prev_hash, "hash": digest}
+    pending = session.info.get(_BATCH_KEY)
+    if pending is not None:
+        pending.append(row)
+    else:
+        session.connection().execute(_INSERT, row)
+    note_core_write(session)
+    session.info[_HEAD_KEY] = (_innermost(session), seq, digest)
+    return AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
+
+
+@contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """Entries recorded inside go to the database as one multi-row insert when it ends.
+
+    A search page audits every person on it: ten single-row inserts cost ~1 ms more Python
+    than one. If the block raises, nothing of it is inserted and the cached chain head is
+    dropped, so the next entry reads the head again instead of continuing after rows that
+    were never written.
+    """
+    if session.info.get(_BATCH_KEY) is not None:
+        yield  # already batching: the outer block inserts
+        return
+    rows: list[dict[str, Any]] = []
+    session.info[_BATCH_KEY] = rows
+    try:
+        yield
+    except BaseException:
+        session.info.pop(_HEAD_KEY, None)
+        raise
+    finally:
+        del session.info[_BATCH_KEY]
+    if rows:
+        session.connection().execute(_INSERT, rows)
 
 
 def record_committed(engine: Engine, **fields: Any) -> AuditEntry:
