@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from openhhs.access import Principal, Purpose, Role
 from openhhs.access.accounts import authenticate
-from openhhs.access.deps import access_db, current_principal, purposes_of, require_purpose
+from openhhs.access.deps import access_db, check_purpose, current_principal, purposes_of
 from openhhs.access.models import User
 from openhhs.access.websessions import (
     SESSION_COOKIE,
@@ -93,7 +93,7 @@ def _purpose(request: Request, principal: Principal, db: Session) -> Purpose | N
     active = getattr(request.state, "web_session", None)
     if not isinstance(active, ActiveSession) or not active.purpose:
         return None
-    return require_purpose(request, principal, db)
+    return check_purpose(request, principal, db)
 
 
 def _need_purpose(request: Request) -> RedirectResponse:
