@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from openhhs.cci import registry
@@ -111,7 +111,7 @@ class GoldenRecord:
         }
 
 
-def _value(person: SourcePerson, field: str) -> Any:
+def _value(person: Any, field: str) -> Any:
     v = getattr(person, field)
     if v is None or v == "":
         return None
@@ -120,21 +120,24 @@ def _value(person: SourcePerson, field: str) -> Any:
     return getattr(v, "value", v)
 
 
-def _updated(person: SourcePerson) -> dt.datetime:
+def _updated(person: Any) -> dt.datetime:
     stamp = person.source_updated_at or person.updated_at or person.created_at
     if stamp is None:
         return _EPOCH
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
-def survive(records: list[SourcePerson], field: str, config: Survivorship) -> FieldSource | None:
-    """The winning value of one field among records (pure: no database)."""
+def survive(records: Sequence[Any], field: str, config: Survivorship) -> FieldSource | None:
+    """The winning value of one field among records (pure: no database).
+
+    A record is anything with `SourcePerson`'s attribute names: an entity, or a column row of
+    `member_records`."""
     offers = [(p, v) for p in records if (v := _value(p, field)) is not None]
     if not offers:
         return None
     freq = Counter(v for _, v in offers)
 
-    def key(o: tuple[SourcePerson, Any]) -> tuple[int, float, int, int]:
+    def key(o: tuple[Any, Any]) -> tuple[int, float, int, int]:
         p, v = o
         return (config.rank(field, p.agency_id), -_updated(p).timestamp(), -freq[v], p.id)
 
@@ -157,29 +160,49 @@ def survive(records: list[SourcePerson], field: str, config: Survivorship) -> Fi
     )
 
 
-def golden_record(
-    session: Session, enterprise_id: str, *, config: Survivorship | None = None
-) -> GoldenRecord:
-    """The golden record of an Enterprise ID (aliases resolve to the survivor)."""
-    config = config or default_survivorship()
-    eid = registry.resolve(session, enterprise_id)
-    records = list(
-        session.scalars(
-            select(SourcePerson)
-            .join(Link, Link.source_person_id == SourcePerson.id)
-            .where(Link.enterprise_id == eid, SourcePerson.is_deleted.is_(False))
-            .order_by(SourcePerson.id)
-        )
+# Built once (every snapshot reads them): a statement built per call cost more Python than the
+# query. Plain columns, never entities: a source row's raw JSON is not needed here, and a Row
+# answers the attribute names `survive` reads just as a `SourcePerson` does.
+_MEMBER_RECORDS = (
+    select(
+        SourcePerson.id,
+        SourcePerson.agency_id,
+        SourcePerson.source_system_id,
+        SourcePerson.source_id,
+        SourcePerson.is_deleted,
+        SourcePerson.source_updated_at,
+        SourcePerson.updated_at,
+        SourcePerson.created_at,
+        *(getattr(SourcePerson, f) for f in FIELDS),
     )
-    overrides = {
-        o.field: o
-        for o in session.scalars(select(GoldenOverride).where(GoldenOverride.enterprise_id == eid))
-    }
+    .join(Link, Link.source_person_id == SourcePerson.id)
+    .where(Link.enterprise_id == bindparam("eid"))
+    .order_by(SourcePerson.id)
+)
+_OVERRIDES = select(
+    GoldenOverride.field, GoldenOverride.value, GoldenOverride.actor, GoldenOverride.created_at
+).where(GoldenOverride.enterprise_id == bindparam("eid"))
+
+
+def member_records(session: Session, eid: str) -> list[Any]:
+    """Every source record linked to an active Enterprise ID, deleted ones too (`is_deleted`),
+    by id: the golden record's input and, for a snapshot, which agencies hold the person."""
+    return list(session.connection().execute(_MEMBER_RECORDS, {"eid": eid}))
+
+
+def golden_of(
+    eid: str,
+    live_records: Sequence[Any],
+    overrides: Iterable[Any],
+    config: Survivorship,
+) -> GoldenRecord:
+    """The golden record from the live records and the steward overrides (pure: no database)."""
+    by_field = {o.field: o for o in overrides}
     fields: dict[str, Any] = {}
     provenance: dict[str, FieldSource] = {}
     for field in FIELDS:
-        if field in overrides:
-            o = overrides[field]
+        if field in by_field:
+            o = by_field[field]
             src = FieldSource(
                 value=o.value.get("v"),
                 rule="steward",
@@ -187,13 +210,34 @@ def golden_record(
                 updated_at=o.created_at.isoformat(),
             )
         else:
-            found = survive(records, field, config)
+            found = survive(live_records, field, config)
             if found is None:
                 continue
             src = found
         fields[field] = src.value
         provenance[field] = src
-    return GoldenRecord(eid, fields, provenance, tuple(p.id for p in records))
+    return GoldenRecord(eid, fields, provenance, tuple(p.id for p in live_records))
+
+
+def golden_from_members(
+    session: Session,
+    eid: str,
+    members: Sequence[Any],
+    *,
+    config: Survivorship | None = None,
+) -> GoldenRecord:
+    """The golden record of an active `eid` whose `member_records` were already read."""
+    overrides = session.connection().execute(_OVERRIDES, {"eid": eid})
+    live = [r for r in members if not r.is_deleted]
+    return golden_of(eid, live, overrides, config or default_survivorship())
+
+
+def golden_record(
+    session: Session, enterprise_id: str, *, config: Survivorship | None = None
+) -> GoldenRecord:
+    """The golden record of an Enterprise ID (aliases resolve to the survivor)."""
+    eid = registry.resolve(session, enterprise_id)
+    return golden_from_members(session, eid, member_records(session, eid), config=config)
 
 
 def set_override(

@@ -314,11 +314,15 @@ def _first_name_filter(
     the candidate query asks for the first names that passed. A name kept for one record is
     fetched for all its records; `rank` scores each, so a common surname no longer brings
     thousands of rows into Python only to drop them."""
-    pairs = session.connection().execute(  # plain columns: no ORM row processing
-        select(SourcePerson.first_name, SourcePerson.first_name_canonical)
-        .where(reachable)
-        .distinct()
-    )
+    pairs = (
+        session.connection()
+        .execute(  # plain columns: no ORM row processing
+            select(SourcePerson.first_name, SourcePerson.first_name_canonical)
+            .where(reachable)
+            .distinct()
+        )
+        .all()
+    )  # fetched at once: row-by-row iteration of a common surname's names cost more
     keep: set[str] = set()
     nameless = False  # a canonical first name without a first name: not expected, still kept
     for first, canonical in pairs:

@@ -9,15 +9,11 @@ and returns only what came back. Unknown person and "nothing shared with you" lo
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from openhhs import access
@@ -32,50 +28,23 @@ from openhhs.errors import NotFound
 from openhhs.model import Enrollment, Program, SourcePerson
 from openhhs.model.codes import EnrollmentStatus, SensitiveCategory
 from openhhs.workerconnect import snapshot as snap
+from openhhs.workerconnect.retry import retry_when_locked
 from openhhs.workerconnect.search import SearchCriteria, search
 
 NOT_FOUND = "No such person, or nothing about them is shared with you."
-T = TypeVar("T")
-P = ParamSpec("P")
-
-
-def retry_when_locked(fn: Callable[P, T]) -> Callable[P, T]:
-    """Re-run a read view whose audit write lost SQLite's write lock ("database is locked").
-
-    Every person-level read appends to the audit chain, so reads write. In WAL mode a
-    transaction that read first and then writes fails at once, without waiting, if another
-    connection committed in between; nothing of it was committed, so it is rolled back and
-    run again on a fresh snapshot. PostgreSQL never takes this path.
-    """
-
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        session = args[0]
-        assert isinstance(session, Session)
-        for attempt in range(8):
-            try:
-                return fn(*args, **kwargs)
-            except OperationalError as exc:
-                if "locked" not in str(exc.orig) or attempt == 7:
-                    raise
-                session.rollback()
-                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311 - jitter
-        raise AssertionError("unreachable")
-
-    return run
 
 
 _PINNED = "openhhs.wc.pinned"
 
 
-def resolve_person(session: Session, person_id: str) -> tuple[str, list[int]]:
-    """(surviving Enterprise ID, its live source record ids); NotFound when unknown."""
+def resolve_person(session: Session, person_id: str) -> str:
+    """The surviving Enterprise ID of `person_id`; NotFound when unknown."""
     from openhhs.cci import registry
     from openhhs.cci.models import EnterpriseId
 
     if not person_id or len(person_id) > 64:
         raise NotFound(NOT_FOUND)
-    # The index resolves the id again (members, golden record); the session's identity map
+    # The index resolves the id again (aliases, access facts); the session's identity map
     # keeps a row only while something references it, so the view holds it for the request.
     pinned = session.info.setdefault(_PINNED, [])
     pinned.append(session.get(EnterpriseId, person_id))
@@ -85,14 +54,12 @@ def resolve_person(session: Session, person_id: str) -> tuple[str, list[int]]:
         raise NotFound(NOT_FOUND) from None
     if eid != person_id:
         pinned.append(session.get(EnterpriseId, eid))
-    return eid, registry.members(session, eid)
+    return eid
 
 
-def golden_person(session: Session, enterprise_id: str) -> dict[str, Any]:
+def golden_person(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The golden demographics keyed by catalogue element (minimum necessary: SSN last 4 only)."""
-    from openhhs.cci import golden_record
-
-    f = golden_record(session, enterprise_id).fields
+    f = fields
     name = snap.display_name(
         *(str(f[k]) for k in ("first_name", "middle_name", "last_name", "suffix") if f.get(k))
     )
@@ -161,10 +128,15 @@ def build_payload_and_facts(
 ) -> tuple[str, dict[str, Any], PersonFacts | None]:
     """The raw payload and, when the index resolves persons, the decision point's facts about
     them from the records just read (`facts_for_records`; else None and `enforce` reads them)."""
+    from openhhs.cci import golden
+
     at = at or dt.datetime.now(dt.UTC)
-    eid, ids = resolve_person(session, person_id)
-    golden = golden_person(session, eid)
-    got = snap.gather(session, eid, ids, golden, caller_agency=principal.agency, now=at)
+    eid = resolve_person(session, person_id)
+    # one read of the linked records serves the golden record and the sections' owners
+    members = golden.member_records(session, eid)
+    person = golden_person(golden.golden_from_members(session, eid, members).fields)
+    owners = {r.id: r.agency_id for r in members if not r.is_deleted}
+    got = snap.gather(session, eid, owners, person, caller_agency=principal.agency, now=at)
     facts = None
     if uses_cci_resolver():
         facts = facts_for_records(session, eid, got.owners, got.enrollment_rows, at=at)

@@ -9,7 +9,7 @@ documents); nothing here decides visibility. `served_by` and `timeline` are comp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,9 +69,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # it: constructing the expression, its cache key and matching the cached compilation's result
 # columns took ~0.2 ms of Python per query, the query itself ~0.05 ms on SQLite.
 _IDS: BindParameter[int] = bindparam("ids", expanding=True)
-_OWNERS = select(SourcePerson.id, SourcePerson.agency_id).where(
-    SourcePerson.id.in_(_IDS), SourcePerson.is_deleted.is_(False)
-)
 _ADDRESSES = (
     select(
         PersonAddress.source_person_id,
@@ -179,7 +176,7 @@ class Gathered:
 def gather(
     session: Session,
     enterprise_id: str,
-    record_ids: Sequence[int],
+    owners: Mapping[int, str],
     golden: Mapping[str, Any],
     *,
     caller_agency: str,
@@ -188,12 +185,13 @@ def gather(
     """Everything linked to the person, in `enforce`'s payload shape (not yet filtered), with
     the live records' agencies and the enrollments' status and dates the decision point needs.
 
-    Plain column selects (no ORM entities: the source rows carry their raw JSON, which nothing
-    here shows), one query per section; the agency of each address and phone comes from the
-    live records read first instead of a join per section.
+    `owners` maps the person's live source records to their agencies (the golden record's
+    read, `cci.golden.member_records`). Plain column selects (no ORM entities: the source rows
+    carry their raw JSON, which nothing here shows), one query per section; the agency of each
+    address and phone comes from `owners` instead of a join per section.
     """
     now = now or dt.datetime.now(dt.UTC)
-    owners: dict[int, str] = dict(_run(session, _OWNERS, ids=list(record_ids)).all())
+    owners = dict(owners)
     live = sorted(owners)
     person: dict[str, Any] = dict(golden)
     person["address"] = _addresses(session, owners)
