@@ -7,18 +7,22 @@ agency systems (push) and data stewards (review); every route names its caller w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from openhhs.access import Principal, Role
 from openhhs.access.deps import PrincipalDep, PurposeDep, access_db, require_role
 from openhhs.errors import Forbidden
-from openhhs.model import Enrollment, Event
+from openhhs.model import Enrollment, Event, SourceSystem
 from openhhs.web.context import current_request_id
 from openhhs.workerconnect import idempotency, push, review, service
+from openhhs.workerconnect.retry import retry_when_locked
 from openhhs.workerconnect.schemas import (
     BatchIn,
     BatchOut,
@@ -67,28 +71,58 @@ async def _idempotent(
     request: Request,
     db: Session,
     principal: Principal,
+    source_system: str,
     key: str | None,
-    apply: Any,
+    apply: Callable[[SourceSystem], BaseModel],
 ) -> Response:
-    """Run `apply()` once per Idempotency-Key; replay the stored answer for a retry."""
-    digest = key and idempotency.request_hash(
-        request.method, request.url.path, await request.body()
+    """Run `apply(system)` once per Idempotency-Key; replay the stored answer for a retry.
+
+    The unit runs on the thread pool (it may wait for SQLite's write lock, and a lost lock
+    re-runs it), never on the event loop.
+    """
+    raw = await request.body() if key else b""
+    digest = idempotency.request_hash(request.method, request.url.path, raw) if key else ""
+    status, body, replayed = await run_in_threadpool(
+        _push_once,
+        db,
+        principal,
+        source_system,
+        key,
+        digest,
+        request.method,
+        request.url.path,
+        apply,
     )
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@retry_when_locked
+def _push_once(
+    db: Session,
+    principal: Principal,
+    source_system: str,
+    key: str | None,
+    digest: str,
+    method: str,
+    path: str,
+    apply: Callable[[SourceSystem], BaseModel],
+) -> tuple[int, dict[str, Any], bool]:
+    """One push as one transaction: permission, key lookup, the change, the stored answer and
+    the commit. Re-run whole when SQLite's lock is lost, so the key is looked up again (a
+    concurrent request with the same key that committed first is replayed, not applied twice).
+    """
+    system = push.source_system_for(db, principal, source_system)
     if key:
         idempotency.check_key(key)
-        replay = idempotency.lookup(db, principal.id, key, str(digest))
+        replay = idempotency.lookup(db, principal.id, key, digest)
         if replay is not None:
-            return JSONResponse(
-                replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
-            )
-    result = apply()
-    body = result.model_dump(mode="json")
+            return replay.status_code, replay.body, True
+    body = apply(system).model_dump(mode="json")
     if key:
-        idempotency.remember(
-            db, principal.id, key, str(digest), request.method, request.url.path, 200, body
-        )
+        idempotency.remember(db, principal.id, key, digest, method, path, 200, body)
     db.commit()
-    return JSONResponse(body)
+    return 200, body, False
 
 
 @router.put(
@@ -107,13 +141,13 @@ async def push_person(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: push.upsert_person(db, system, source_id, body),
+        lambda system: push.upsert_person(db, system, source_id, body),
     )
 
 
@@ -132,13 +166,13 @@ async def push_delete_person(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: push.delete_person(db, system, source_id),
+        lambda system: push.delete_person(db, system, source_id),
     )
 
 
@@ -158,13 +192,13 @@ async def push_enrollment(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: push.upsert_enrollment(db, system, source_id, body),
+        lambda system: push.upsert_enrollment(db, system, source_id, body),
     )
 
 
@@ -183,13 +217,13 @@ async def push_delete_enrollment(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: push.delete_item(db, Enrollment, system, source_id),
+        lambda system: push.delete_item(db, Enrollment, system, source_id),
     )
 
 
@@ -209,13 +243,13 @@ async def push_event(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: push.upsert_event(db, system, source_id, body),
+        lambda system: push.upsert_event(db, system, source_id, body),
     )
 
 
@@ -234,13 +268,13 @@ async def push_delete_event(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: push.delete_item(db, Event, system, source_id),
+        lambda system: push.delete_item(db, Event, system, source_id),
     )
 
 
@@ -259,13 +293,13 @@ async def push_batch(
     db: Db,
     idempotency_key: IdemKey = None,
 ) -> Response:
-    system = push.source_system_for(db, principal, source_system)
     return await _idempotent(
         request,
         db,
         principal,
+        source_system,
         idempotency_key,
-        lambda: BatchOut(results=push.apply_batch(db, system, body)),
+        lambda system: BatchOut(results=push.apply_batch(db, system, body)),
     )
 
 
@@ -420,9 +454,7 @@ def review_decide(
     purpose: PurposeDep,
     db: Db,
 ) -> dict[str, Any]:
-    out = review.decide(db, principal, purpose, item_id, body.decision, note=body.note)
-    db.commit()
-    return out
+    return review.decide(db, principal, purpose, item_id, body.decision, note=body.note)
 
 
 @router.post(
@@ -438,6 +470,4 @@ def person_unmerge(
     purpose: PurposeDep,
     db: Db,
 ) -> dict[str, Any]:
-    out = review.unmerge(db, principal, purpose, person_id, body.source_person_id, body.reason)
-    db.commit()
-    return out
+    return review.unmerge(db, principal, purpose, person_id, body.source_person_id, body.reason)

@@ -18,9 +18,11 @@ from openhhs.access import Principal, Role
 from openhhs.access._audit import emit, event_for  # the single audit entry point of access
 from openhhs.errors import Forbidden, NotFound
 from openhhs.model import PersonAddress, PersonPhone, SourcePerson
+from openhhs.workerconnect.retry import retry_when_locked
 from openhhs.workerconnect.schemas import MatchIn
 
 
+@retry_when_locked
 def match_candidates(
     session: Session, principal: Principal, body: MatchIn, *, request_id: str | None
 ) -> dict[str, Any]:
@@ -118,6 +120,7 @@ def _pair_dict(pair: Any) -> dict[str, Any]:
     return asdict(pair) if is_dataclass(pair) and not isinstance(pair, type) else dict(pair)
 
 
+@retry_when_locked
 def queue_view(
     session: Session,
     principal: Principal,
@@ -177,6 +180,7 @@ def _item(
     }
 
 
+@retry_when_locked
 def item_view(
     session: Session, principal: Principal, purpose: str, item_id: int, *, request_id: str | None
 ) -> dict[str, Any]:
@@ -185,6 +189,7 @@ def item_view(
     return _item(session, principal, purpose, _pair_dict(review.get(session, item_id)), request_id)
 
 
+@retry_when_locked
 def decide(
     session: Session,
     principal: Principal,
@@ -194,6 +199,7 @@ def decide(
     *,
     note: str | None = None,
 ) -> dict[str, Any]:
+    """Decide an item, audit it and commit: one unit, re-run whole if SQLite's lock is lost."""
     from openhhs.cci import review
 
     pair = _pair_dict(review.decide(session, item_id, decision, actor=principal.id))  # type: ignore[arg-type]
@@ -207,6 +213,7 @@ def decide(
             reason=f"item {item_id}: {decision}" + (f" ({note})" if note else ""),
         ),
     )
+    session.commit()
     return {
         "id": pair["id"],
         "status": pair["status"],
@@ -215,6 +222,7 @@ def decide(
     }
 
 
+@retry_when_locked
 def unmerge(
     session: Session,
     principal: Principal,
@@ -223,6 +231,7 @@ def unmerge(
     source_person_id: int,
     reason: str | None,
 ) -> dict[str, Any]:
+    """Unmerge, audit and commit: one unit, re-run whole if SQLite's lock is lost."""
     from openhhs.cci import registry, review
 
     try:
@@ -243,6 +252,7 @@ def unmerge(
             reason=f"record {source_person_id} -> {outcome.enterprise_id}: {reason or ''}",
         ),
     )
+    session.commit()
     return {
         "person_id": eid,
         "source_person_id": source_person_id,
@@ -251,6 +261,7 @@ def unmerge(
     }
 
 
+@retry_when_locked
 def access_history(
     session: Session, principal: Principal, person_id: str, *, limit: int
 ) -> dict[str, Any]:
