@@ -108,12 +108,12 @@ def test_two_agencies_see_what_their_agreements_grant(page, axe, shot, portal):
 def test_steward_resolves_a_review_item(page, axe, shot, portal):
     base, city = portal
     sign_in(page, base, "hra.steward", "data_quality")
-    assert "ANNA RUIZ" in page.locator("[data-testid=review-queue]").inner_text()
+    assert "Anna Ruiz" in page.locator("[data-testid=review-queue]").inner_text()
     assert axe(page) == []
     page.locator(f"a[href='/wc/review/{city.review_item_id}']").click()
     page.wait_for_selector("[data-testid=waterfall]")
     assert "prior (λ)" in page.locator("[data-testid=waterfall]").inner_text()
-    assert "ANA RUIZ" in page.locator("[data-testid=side-by-side]").inner_text()
+    assert "Ana Ruiz" in page.locator("[data-testid=side-by-side]").inner_text()
     assert axe(page) == []
     shot(page, "steward_review_item")
     page.get_by_role("button", name="Same person").focus()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from openhhs.model import SourcePerson
+
 
 def test_signed_out_pages_redirect_to_sign_in(ro_world):
     c = ro_world.client()
@@ -77,9 +81,16 @@ def test_caseload_and_review_pages(ro_world, as_user):
     assert hra.get("/wc/review").status_code == 403
     steward = as_user("hra.steward", "data_quality")
     queue = steward.get("/wc/review").text
-    assert "ANNA RUIZ" in queue
+    # names in readable case, as on the caseworker pages; stored as "ANNA RUIZ" / "ANA RUIZ"
+    assert "Anna Ruiz" in queue and "Ana Ruiz" in queue
+    assert "ANNA RUIZ" not in queue and "ANA RUIZ" not in queue
     item = steward.get(f"/wc/review/{ro_world.city.review_item_id}").text
     assert "prior (λ)" in item and "oh-waterfall__bar" in item
+    assert "Anna Ruiz" in item and "Ana Ruiz" in item
+    assert "ANNA RUIZ" not in item and "ANA RUIZ" not in item
+    with Session(ro_world.engine) as s:
+        anna = s.get(SourcePerson, ro_world.city.records["dhs_hmis:D-2003"])
+        assert anna is not None and (anna.first_name, anna.last_name) == ("ANNA", "RUIZ")
 
 
 def test_spanish_pages(ro_world, as_user):

@@ -13,8 +13,8 @@ def test_steward_sees_both_records_as_agreements_allow_and_the_why(ro_world, as_
     item = next(i for i in queue["items"] if i["id"] == ro_world.city.review_item_id)
     assert item["left"]["agency"] == "HRA" and item["right"]["agency"] == "DHS"
     # DSA-DHS-DQ-01 gives HRA stewards DHS identifying elements for data quality
-    assert item["right"]["person"]["name"] == "ANNA RUIZ"
-    assert item["left"]["person"]["name"] == "ANA RUIZ"
+    assert item["right"]["person"]["name"] == "Anna Ruiz"  # readable case; stored "ANNA RUIZ"
+    assert item["left"]["person"]["name"] == "Ana Ruiz"
     assert {p["comparison"] for p in item["breakdown"]} >= {"first_name", "dob"}
     one = c.get(f"/api/v1/review/{item['id']}").json()
     assert one["breakdown"] == item["breakdown"]

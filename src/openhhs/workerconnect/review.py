@@ -20,6 +20,7 @@ from openhhs.errors import Forbidden, NotFound
 from openhhs.model import PersonAddress, PersonPhone, SourcePerson
 from openhhs.workerconnect.retry import retry_when_locked
 from openhhs.workerconnect.schemas import MatchIn
+from openhhs.workerconnect.snapshot import display_name
 
 
 @retry_when_locked
@@ -71,8 +72,8 @@ def _record_payload(session: Session, source_person_id: int) -> dict[str, Any]:
         "agency": p.agency_id,
         "source_system": p.source_system_id,
         "person": {
-            "name": " ".join(x for x in (p.first_name, p.middle_name, p.last_name, p.suffix) if x)
-            or None,
+            # readable case, as the caseworker pages show it; the stored capitals stay as they are
+            "name": display_name(p.first_name, p.middle_name, p.last_name, p.suffix),
             "dob": p.dob.isoformat() if p.dob else None,
             "sex": p.sex.value if p.sex else None,
             "ssn_last4": p.ssn_last4,
