@@ -93,6 +93,7 @@ class PersonHit:
     matched: list[str]
     best_record_id: int
     record_ids: list[int] = field(default_factory=list)
+    best: Candidate | None = None  # the best record's values (its name and DOB are shown)
 
 
 @dataclass(frozen=True)
@@ -379,11 +380,11 @@ def rank(
             continue
         hit = best.get(eid)
         if hit is None:
-            best[eid] = PersonHit(eid, s, matched, c.id, [c.id])
+            best[eid] = PersonHit(eid, s, matched, c.id, [c.id], c)
             continue
         hit.record_ids.append(c.id)
         if s > hit.score:
-            hit.score, hit.matched, hit.best_record_id = s, matched, c.id
+            hit.score, hit.matched, hit.best_record_id, hit.best = s, matched, c.id, c
     return sorted(best.values(), key=lambda h: (-h.score, h.enterprise_id))
 
 

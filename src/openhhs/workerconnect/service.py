@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openhhs import access
@@ -25,7 +25,7 @@ from openhhs.access.pdp import PersonFacts
 from openhhs.access.persons import uses_cci_resolver
 from openhhs.access.vocab import CONSENT_CATEGORIES
 from openhhs.errors import NotFound
-from openhhs.model import Enrollment, Program, SourcePerson
+from openhhs.model import Enrollment, Program
 from openhhs.model.codes import EnrollmentStatus, SensitiveCategory
 from openhhs.workerconnect import snapshot as snap
 from openhhs.workerconnect.retry import retry_when_locked
@@ -270,12 +270,12 @@ def search_view(
     visible would still disclose that the person is known to some agency.
     """
     found = search(session, criteria, principal.agency, page=page, page_size=page_size)
-    names = _record_names(session, [h.best_record_id for h in found.hits])
     items = []
     for hit in found.hits:
-        first, last, dob = names.get(hit.best_record_id, (None, None, None))
+        best = hit.best  # the stored name and DOB of the best record, read by the search
+        dob = best.dob if best else None
         person = {
-            "name": snap.display_name(first, last),
+            "name": snap.display_name(best.first, best.last) if best else None,
             "dob": dob.isoformat() if dob else None,
         }
         items.append((hit.enterprise_id, {"person_id": hit.enterprise_id, "person": person}))
@@ -306,21 +306,6 @@ def search_view(
         "page": found.page,
         "page_size": found.page_size,
     }
-
-
-def _record_names(
-    session: Session, ids: list[int]
-) -> dict[int, tuple[str | None, str | None, dt.date | None]]:
-    if not ids:
-        return {}
-    rows = session.execute(_RECORD_NAMES, {"ids": ids})
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
-
-
-# built once: every search page runs it (see snapshot's statements on why)
-_RECORD_NAMES = select(
-    SourcePerson.id, SourcePerson.first_name, SourcePerson.last_name, SourcePerson.dob
-).where(SourcePerson.id.in_(bindparam("ids", expanding=True)))
 
 
 @retry_when_locked
