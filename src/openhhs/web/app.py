@@ -103,18 +103,25 @@ def create_app(
 # 20 clients, SQLite): server CPU per snapshot ~13-16 -> ~11-15 ms, p95 ~540-680 -> ~410-460 ms
 # (noisy: a shared machine). Queries waiting on PostgreSQL still overlap.
 DEFAULT_THREADS = 4
+# SQLite works inside the server process: a second thread only adds GIL hand-offs and one more
+# writer queued on the audit chain. One route at a time per worker, same bench after the
+# dependencies went async: snapshot 167 -> 168 req/s, p95 183 -> 165 ms; search 111 -> 139
+# req/s, p95 301 -> 218 ms (10 s runs).
+SQLITE_THREADS = 1
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Size the thread pool that runs the sync routes (`OPENHHS_THREADS`, default 4).
+    """Size the thread pool that runs the sync routes (`OPENHHS_THREADS`; default 4, 1 on SQLite).
 
     Every sync route runs on it, so it bounds the requests a worker process works on at once;
     the others wait, parsed, on the event loop.
     """
     import anyio.to_thread
 
-    tokens = int(os.environ.get("OPENHHS_THREADS", DEFAULT_THREADS))
+    engine: Engine = app.state.engine
+    default = SQLITE_THREADS if engine.dialect.name == "sqlite" else DEFAULT_THREADS
+    tokens = int(os.environ.get("OPENHHS_THREADS", default))
     anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, tokens)
     yield
 
