@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from openhhs.access.models import Consent, ConsentStatus
@@ -17,6 +18,7 @@ from openhhs.access.persons import (
     source_person_ids,
     uses_cci_resolver,
 )
+from openhhs.db.columns import execute_columns
 from openhhs.model import Enrollment
 from openhhs.model.codes import EnrollmentStatus
 
@@ -46,7 +48,10 @@ _ACTIVE_AGENCIES = select(Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
 _ACTIVE_BY_RECORD = (
     select(Enrollment.source_person_id, Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
 )
-_CONSENTS_OF = select(Consent).where(Consent.person_id.in_(_PERSONS))
+# columns, not entities: rows answer the attribute names `_consents_from` reads
+_CONSENTS_OF = select(*(getattr(Consent, a.key) for a in inspect(Consent).column_attrs)).where(
+    Consent.person_id.in_(_PERSONS)
+)
 
 
 @cache
@@ -115,7 +120,9 @@ def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFa
     active: frozenset[str] = frozenset()
     if owners:
         today = at.date()
-        rows = session.scalars(_ACTIVE_AGENCIES, {"ids": list(owners), "today": today})
+        rows = execute_columns(
+            session, _ACTIVE_AGENCIES, {"ids": list(owners), "today": today}
+        ).scalars()
         active = frozenset(rows)
     return PersonFacts(
         person_id=person_id,
@@ -140,25 +147,25 @@ def load_facts_many(
     simple: list[str] = []
     if wanted and uses_cci_resolver():
         ids_and_merges, links = _index_statements()
-        rows = session.execute(ids_and_merges, {"persons": wanted}).all()
+        rows = execute_columns(session, ids_and_merges, {"persons": wanted}).all()
         plain = {r[0] for r in rows if r[1] is None}
         has_alias = {r[1] for r in rows if r[1] is not None}
         simple = [p for p in wanted if p in plain and p not in has_alias]
         members: dict[str, list[int]] = {p: [] for p in simple}
         if simple:
-            for sp_id, eid in session.execute(links, {"persons": simple}):
+            for sp_id, eid in execute_columns(session, links, {"persons": simple}):
                 members[eid].append(sp_id)
         owners = record_agencies(session, [i for ids in members.values() for i in ids])
         active: dict[int, set[str]] = {}
         if owners:
             today = at.date()
-            for sp_id, agency in session.execute(
-                _ACTIVE_BY_RECORD, {"ids": list(owners), "today": today}
+            for sp_id, agency in execute_columns(
+                session, _ACTIVE_BY_RECORD, {"ids": list(owners), "today": today}
             ):
                 active.setdefault(sp_id, set()).add(agency)
-        consents: dict[str, list[Consent]] = {p: [] for p in simple}
+        consents: dict[str, list[Any]] = {p: [] for p in simple}
         if simple:
-            for c in session.scalars(_CONSENTS_OF, {"persons": simple}):
+            for c in execute_columns(session, _CONSENTS_OF, {"persons": simple}):
                 consents[c.person_id].append(c)
         for p in simple:
             live = [i for i in members[p] if i in owners]
@@ -179,11 +186,11 @@ def consents_in_effect(
 ) -> tuple[ConsentFact, ...]:
     """Given consents not withdrawn (by a later row) and not expired at `at`."""
     ids = person_aliases(session, person_id)
-    rows = list(session.scalars(_CONSENTS_OF, {"persons": ids}))
+    rows = list(execute_columns(session, _CONSENTS_OF, {"persons": ids}))
     return _consents_from(rows, at)
 
 
-def _consents_from(rows: Sequence[Consent], at: dt.datetime) -> tuple[ConsentFact, ...]:
+def _consents_from(rows: Sequence[Any], at: dt.datetime) -> tuple[ConsentFact, ...]:
     withdrawn = {
         r.withdraws_id
         for r in rows

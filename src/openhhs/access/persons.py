@@ -13,6 +13,7 @@ from functools import cache
 from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from openhhs.db.columns import execute_columns
 from openhhs.errors import NotFound
 from openhhs.model import SourcePerson
 
@@ -58,7 +59,7 @@ def record_agencies(session: Session, ids: Sequence[int]) -> dict[int, str]:
     """Owning agency of each live (not tombstoned) source person record."""
     if not ids:
         return {}
-    rows = session.execute(_RECORD_AGENCIES, {"ids": list(ids)})
+    rows = execute_columns(session, _RECORD_AGENCIES, {"ids": list(ids)})
     return {r[0]: r[1] for r in rows}
 
 
@@ -68,6 +69,7 @@ _RECORD_AGENCIES = select(SourcePerson.id, SourcePerson.agency_id).where(
 )
 
 
+@cache
 @cache
 def _aliases_statement() -> Select[str, str | None]:
     """The id itself and the ids merged into it (the index is imported lazily: it may be absent)."""
@@ -91,7 +93,7 @@ def person_aliases(session: Session, person_id: str) -> list[str]:
         from openhhs.cci.registry import resolve
     except ImportError:
         return [person_id]
-    rows = session.execute(_aliases_statement(), {"person": person_id}).all()
+    rows = execute_columns(session, _aliases_statement(), {"person": person_id}).all()
     survivor = person_id
     if any(r[0] == person_id and r[1] for r in rows):  # an alias was asked for: rare
         try:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from openhhs.access.agreement import AgreementSpec, ApprovalState, load_dir, parse_agreement
 from openhhs.access.models import AgreementRecord
 from openhhs.access.policy import Policy
+from openhhs.db.columns import execute_columns
 from openhhs.errors import NotFound
 
 
@@ -130,7 +131,7 @@ def current_policy(session: Session) -> Policy:
     One small query per call keeps a withdrawal effective on the very next decision; the compiled
     policy is cached by the (id, version, sha, state) of every row.
     """
-    rows = session.execute(_VERSIONS).all()
+    rows = execute_columns(session, _VERSIONS).all()
     if not rows:
         return shipped_policy()
     key = tuple(sorted((r[0], r[1], r[2], str(r[3])) for r in rows))

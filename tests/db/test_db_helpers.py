@@ -1,4 +1,4 @@
-"""SQLite writers queue on a file lock beside the database, released when the transaction ends."""
+"""Database helpers: SQLite writers queue on a file lock; writes and column reads past the ORM."""
 
 from __future__ import annotations
 
@@ -109,3 +109,18 @@ def test_core_writes_count_as_pending_until_the_transaction_ends(tmp_path: Path)
         assert not has_pending_writes(s)
         s.execute(text("SELECT 1"))  # a new transaction: the old mark does not carry over
         assert not has_pending_writes(s)
+
+
+def test_column_reads_see_what_the_session_has_not_flushed(tmp_path: Path) -> None:
+    """`execute_columns` flushes pending ORM changes first, as the session's autoflush would."""
+    from sqlalchemy import select
+
+    from openhhs.db.columns import execute_columns
+    from openhhs.model import Agency
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    upgrade(engine)
+    with Session(engine) as s:
+        s.add(Agency(id="ZZZ", name="Pending agency"))
+        found = execute_columns(s, select(Agency.name).where(Agency.id == "ZZZ")).scalar()
+        assert found == "Pending agency"
