@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,7 +57,9 @@ def _check_roles(roles: list[str] | tuple[str, ...]) -> list[str]:
     return sorted(set(out))
 
 
-def user_principal(user: User, auth: AuthMethod = AuthMethod.PASSWORD) -> Principal:
+def user_principal(user: User | Any, auth: AuthMethod = AuthMethod.PASSWORD) -> Principal:
+    """The principal of a user: a `User`, or anything with its id, username, display_name,
+    agency_id, roles and unit (the web session's column read)."""
     return Principal(
         id=f"user:{user.id}",
         kind=PrincipalKind.USER,
