@@ -7,10 +7,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from openhhs.db import make_engine, upgrade
+from openhhs.db import make_engine, sqlite_writer, upgrade
 from openhhs.db.sqlite_writer import hold_writer
 from openhhs.db.writes import has_pending_writes, note_core_write
 
@@ -74,19 +75,41 @@ def test_a_transaction_already_writing_does_not_wait(tmp_path: Path) -> None:
         holder.rollback()
 
 
-def test_on_an_event_loop_the_writer_is_never_waited_for(tmp_path: Path) -> None:
+def test_on_an_event_loop_the_writer_is_only_polled_briefly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A holder in this process may need the loop to commit: the loop gives up, never hangs."""
+    monkeypatch.setattr(sqlite_writer, "LOOP_WAIT_SECONDS", 0.05)
     engine = _file_engine(tmp_path)
     with Session(engine) as holder:
         hold_writer(holder)
 
-        async def on_loop() -> float:
+        async def on_loop() -> tuple[float, bool]:
             with Session(engine) as s:
                 started = time.perf_counter()
-                hold_writer(s)  # the file is taken: SQLite's busy handler is the fallback
-                return time.perf_counter() - started
+                hold_writer(s)  # the file stays taken: SQLite's busy handler is the fallback
+                return time.perf_counter() - started, sqlite_writer._KEY in s.info
 
-        assert asyncio.run(on_loop()) < 0.2
+        waited, holds = asyncio.run(on_loop())
+        assert waited < 0.5 and not holds
         holder.rollback()
+
+
+def test_on_an_event_loop_a_file_freed_while_polling_is_taken(tmp_path: Path) -> None:
+    engine = _file_engine(tmp_path)
+    holder = Session(engine)
+    hold_writer(holder)
+    threading.Timer(0.05, holder.rollback).start()
+
+    async def on_loop() -> bool:
+        with Session(engine) as s:
+            hold_writer(s)
+            taken = sqlite_writer._KEY in s.info
+            s.rollback()
+            return taken
+
+    assert asyncio.run(on_loop())
+    holder.close()
 
 
 def test_memory_databases_take_no_file_lock(tmp_path: Path) -> None:

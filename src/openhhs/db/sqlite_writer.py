@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import time
 from typing import Any
 
 from sqlalchemy import event
@@ -46,19 +47,38 @@ def hold_writer(session: Session) -> None:
     raw: Any = session.connection().connection.dbapi_connection
     if getattr(raw, "in_transaction", False):
         return  # already writing: holds SQLite's lock, which file holders may be waiting for
-    # On an event loop's thread never wait: the holder may need that loop to reach its commit.
-    # There, only a free file is taken; otherwise SQLite's busy handler waits as before.
-    on_loop = asyncio._get_running_loop() is not None
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if on_loop else 0))
-    except BlockingIOError:
-        os.close(fd)
-        return
+        taken = _take(fd, on_loop=asyncio._get_running_loop() is not None)
     except BaseException:
         os.close(fd)
         raise
+    if not taken:
+        os.close(fd)
+        return
     session.info[_KEY] = (session.get_transaction(), fd)
+
+
+# On an event loop's thread the file is only polled, briefly: a holder in this process may need
+# that loop to reach its commit, and waiting on it would never end. Past the limit SQLite's busy
+# handler waits as it would without the file.
+LOOP_POLL_SECONDS = 0.0005
+LOOP_WAIT_SECONDS = 0.25
+
+
+def _take(fd: int, *, on_loop: bool) -> bool:
+    if not on_loop:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return True
+    deadline = time.monotonic() + LOOP_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(LOOP_POLL_SECONDS)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -20,6 +20,7 @@ from openhhs.access import Principal, Role
 from openhhs.access.deps import PrincipalDep, PurposeDep, access_db, require_role
 from openhhs.errors import Forbidden
 from openhhs.model import Enrollment, Event, SourceSystem
+from openhhs.web.concurrency import run_db_work
 from openhhs.web.context import current_request_id
 from openhhs.workerconnect import idempotency, push, review, service
 from openhhs.workerconnect.retry import retry_when_locked
@@ -326,7 +327,8 @@ def match_record(body: MatchIn, principal: PrincipalDep, db: Db) -> dict[str, An
     responses=_ERRORS,
     summary="Search persons (ranked, paginated; never a browse-all)",
 )
-def search_persons(
+async def search_persons(
+    request: Request,
     principal: PrincipalDep,
     purpose: PurposeDep,
     db: Db,
@@ -340,17 +342,21 @@ def search_persons(
     page_size: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
     criteria = SearchCriteria(first_name, last_name, dob, ssn_last4, phone, case_number)
-    out = service.search_view(
-        db,
-        principal,
-        purpose,
-        criteria,
-        page=page,
-        page_size=page_size,
-        request_id=current_request_id(),
-    )
-    db.commit()
-    return out
+
+    def work() -> dict[str, Any]:
+        out = service.search_view(
+            db,
+            principal,
+            purpose,
+            criteria,
+            page=page,
+            page_size=page_size,
+            request_id=current_request_id(),
+        )
+        db.commit()
+        return out
+
+    return await run_db_work(request, db, work)
 
 
 @router.get(
@@ -360,12 +366,17 @@ def search_persons(
     responses=_ERRORS,
     summary="One-screen snapshot across agencies, filtered by your agreements and purpose",
 )
-def person_snapshot(
-    person_id: PersonId, principal: PrincipalDep, purpose: PurposeDep, db: Db
+async def person_snapshot(
+    request: Request, person_id: PersonId, principal: PrincipalDep, purpose: PurposeDep, db: Db
 ) -> dict[str, Any]:
-    view = service.snapshot_view(db, principal, purpose, person_id, request_id=current_request_id())
-    db.commit()
-    return view.body
+    def work() -> dict[str, Any]:
+        view = service.snapshot_view(
+            db, principal, purpose, person_id, request_id=current_request_id()
+        )
+        db.commit()
+        return view.body
+
+    return await run_db_work(request, db, work)
 
 
 @router.get(
