@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import jellyfish
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import TextClause, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from openhhs.cci.models import BlockKey, Link, MatchFeatures, TermFrequency
 from openhhs.db.base import utcnow
+from openhhs.db.columns import execute_columns
 
 KEY_CAP = 200  # records read per key; beyond this a key is generic (a placeholder identity)
 
@@ -150,20 +152,36 @@ def index_many(
     return n
 
 
-def candidate_ids(session: Session, keys: Sequence[str], *, cap: int = KEY_CAP) -> list[int]:
-    """Distinct records sharing at least one key, reading at most `cap` records per key."""
-    if not keys:
-        return []
+@lru_cache(maxsize=64)
+def _candidate_ids_statement(keys: int) -> TextClause:
+    """The UNION of `keys` capped key look-ups, built once per key count: building the text
+    clause per match cost about as much as running it on a small index."""
     parts = [
         # only bind-parameter names vary; every value is bound
         f"SELECT * FROM (SELECT source_person_id FROM cci_block_key WHERE key = :k{i} "  # noqa: S608
         f"LIMIT :cap) AS t{i}"
-        for i in range(len(keys))
+        for i in range(keys)
     ]
+    return text(" UNION ALL ".join(parts))
+
+
+def candidate_ids(session: Session, keys: Sequence[str], *, cap: int = KEY_CAP) -> list[int]:
+    """Distinct records sharing at least one key, reading at most `cap` records per key."""
+    if not keys:
+        return []
     params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(keys)}
     params["cap"] = cap
-    rows = session.execute(text(" UNION ALL ".join(parts)), params).scalars()
+    rows = execute_columns(session, _candidate_ids_statement(len(keys)), params).scalars()
     return list(dict.fromkeys(rows))
+
+
+# built once, run on the connection (plain columns: the ORM's execution layer added ~40% to a
+# match on the 100k bench index)
+_CANDIDATES = (
+    select(MatchFeatures.source_person_id, MatchFeatures.features, Link.enterprise_id)
+    .outerjoin(Link, Link.source_person_id == MatchFeatures.source_person_id)
+    .where(MatchFeatures.source_person_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def load_candidates(
@@ -172,12 +190,8 @@ def load_candidates(
     """(source_person_id, features, enterprise_id) of indexed records."""
     if not ids:
         return []
-    stmt = (
-        select(MatchFeatures.source_person_id, MatchFeatures.features, Link.enterprise_id)
-        .outerjoin(Link, Link.source_person_id == MatchFeatures.source_person_id)
-        .where(MatchFeatures.source_person_id.in_(list(ids)))
-    )
-    return [(int(r[0]), dict(r[1]), r[2]) for r in session.execute(stmt).all()]
+    rows = execute_columns(session, _CANDIDATES, {"ids": list(ids)})
+    return [(int(r[0]), dict(r[1]), r[2]) for r in rows]
 
 
 def stored_features(session: Session, source_person_id: int) -> dict[str, Any] | None:
