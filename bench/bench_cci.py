@@ -372,9 +372,10 @@ def main() -> None:
             ],
             results,
         )
-        + f"\n\nIndexed features equal `to_features` on {same:.1%} of a 3,000-row sample (the "
-        "rest: address-parser quirks such as GRAND CONCOURSE). Measured while 8 engineers "
-        "shared 2 cores."
+        + f"\n\nIndexed features equal `to_features` on {same:.1%} of a 3,000-row sample (any "
+        "rest: address-parser quirks such as GRAND CONCOURSE). The 2 cores may be shared with "
+        f"other work: load average {os.getloadavg()[0]:.1f} at the end of the run (2.0 = both "
+        "cores busy); `cpu` columns are this process's CPU time, which sharing changes less."
     )
     write_section("cci", "CCI real-time match latency", "python -m bench cci", body)
 

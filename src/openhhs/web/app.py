@@ -132,7 +132,8 @@ def _server_engine(url: str) -> Engine:
     (SQLite's BEGIN IMMEDIATE was tried against "database is locked" under load and deadlocked:
     the async `current_principal` dependency would wait for the write lock on the event loop
     while the lock holder needed the loop to finish. Person views, pushes and review writes
-    retry instead; see `openhhs.workerconnect.retry.retry_when_locked`.)
+    retry instead, see `openhhs.workerconnect.retry.retry_when_locked`, and audit writers queue
+    on a file lock first, `openhhs.db.sqlite_writer`.)
     """
     if ":memory:" in url:
         return make_engine(url)
