@@ -49,7 +49,7 @@ def hold_writer(session: Session) -> None:
         return  # already writing: holds SQLite's lock, which file holders may be waiting for
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        taken = _take(fd, on_loop=asyncio._get_running_loop() is not None)
+        taken = _take(fd, on_loop=_on_event_loop())
     except BaseException:
         os.close(fd)
         raise
@@ -64,6 +64,15 @@ def hold_writer(session: Session) -> None:
 # handler waits as it would without the file.
 LOOP_POLL_SECONDS = 0.0005
 LOOP_WAIT_SECONDS = 0.25
+
+
+def _on_event_loop() -> bool:
+    """Whether this thread is running an asyncio event loop right now."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _take(fd: int, *, on_loop: bool) -> bool:
