@@ -70,7 +70,6 @@ _RECORD_AGENCIES = select(SourcePerson.id, SourcePerson.agency_id).where(
 
 
 @cache
-@cache
 def _aliases_statement() -> Select[str, str | None]:
     """The id itself and the ids merged into it (the index is imported lazily: it may be absent)."""
     from openhhs.cci.models import EnterpriseId
