@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from openhhs.cci import registry
 from openhhs.cci.models import GoldenOverride, Link
+from openhhs.db.columns import execute_columns
 from openhhs.errors import InvalidInput
 from openhhs.model.person import SourcePerson
 
@@ -187,7 +188,7 @@ _OVERRIDES = select(
 def member_records(session: Session, eid: str) -> list[Any]:
     """Every source record linked to an active Enterprise ID, deleted ones too (`is_deleted`),
     by id: the golden record's input and, for a snapshot, which agencies hold the person."""
-    return list(session.connection().execute(_MEMBER_RECORDS, {"eid": eid}))
+    return list(execute_columns(session, _MEMBER_RECORDS, {"eid": eid}))
 
 
 def golden_of(
@@ -227,7 +228,7 @@ def golden_from_members(
     config: Survivorship | None = None,
 ) -> GoldenRecord:
     """The golden record of an active `eid` whose `member_records` were already read."""
-    overrides = session.connection().execute(_OVERRIDES, {"eid": eid})
+    overrides = execute_columns(session, _OVERRIDES, {"eid": eid})
     live = [r for r in members if not r.is_deleted]
     return golden_of(eid, live, overrides, config or default_survivorship())
 

@@ -15,10 +15,12 @@ from typing import Any
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.orm import Session
 
+from openhhs.db.writes import has_unflushed
+
 
 def execute_columns(
     session: Session, statement: Executable, params: Mapping[str, Any] | None = None
 ) -> CursorResult[*tuple[Any, ...]]:
-    if session.new or session.dirty or session.deleted:
+    if has_unflushed(session):
         session.flush()
     return session.connection().execute(statement, dict(params or {}))

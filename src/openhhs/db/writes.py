@@ -18,9 +18,14 @@ def note_core_write(session: Session) -> None:
     session.info[_KEY] = session.get_transaction()
 
 
+def has_unflushed(session: Session) -> bool:
+    """ORM changes (new, changed or deleted objects) not yet flushed."""
+    return bool(session.new or session.dirty or session.deleted)
+
+
 def has_pending_writes(session: Session) -> bool:
     """ORM changes not yet committed, or a Core write in the still-open transaction."""
-    if session.new or session.dirty or session.deleted:
+    if has_unflushed(session):
         return True
     marked = session.info.get(_KEY)
     return marked is not None and marked is session.get_transaction()

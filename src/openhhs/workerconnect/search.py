@@ -17,6 +17,7 @@ from rapidfuzz.distance import JaroWinkler
 from sqlalchemy import ColumnElement, false, or_, select, text
 from sqlalchemy.orm import Session
 
+from openhhs.db.columns import execute_columns
 from openhhs.errors import InvalidInput
 from openhhs.model import Enrollment, PersonIdentifier, SourcePerson
 from openhhs.model.codes import IdentifierKind
@@ -261,7 +262,8 @@ def candidates(
         surname_only = len(conds) == 1 and bool(q.last) and not (q.dob or q.phone or case_ids)
         where.append(_first_name_filter(session, q, or_(*conds), surname_only=surname_only))
     # plain columns, so past the ORM's row processing (thousands of rows for a common surname)
-    rows = session.connection().execute(
+    rows = execute_columns(
+        session,
         select(
             SourcePerson.id,
             SourcePerson.agency_id,
@@ -275,7 +277,7 @@ def candidates(
         )
         .outerjoin(Link, Link.source_person_id == SourcePerson.id)
         .where(*where)
-        .limit(MAX_CANDIDATES)
+        .limit(MAX_CANDIDATES),
     )
     cands: list[Candidate] = []
     eid_of: dict[int, str] = {}
@@ -332,14 +334,14 @@ def _first_name_filter(
     fetched for all its records; `rank` scores each, so a common surname no longer brings
     thousands of rows into Python only to drop them. `surname_only`: `reachable` is the
     surname condition alone."""
-    conn = session.connection()
-    if surname_only and conn.dialect.name == "sqlite":
-        pairs = conn.execute(_SQLITE_SURNAME_FIRST_NAMES, {"last": q.last}).all()
+    if surname_only and session.get_bind().dialect.name == "sqlite":
+        pairs = execute_columns(session, _SQLITE_SURNAME_FIRST_NAMES, {"last": q.last}).all()
     else:
-        pairs = conn.execute(  # plain columns: no ORM row processing
+        pairs = execute_columns(  # plain columns: no ORM row processing
+            session,
             select(SourcePerson.first_name, SourcePerson.first_name_canonical)
             .where(reachable)
-            .distinct()
+            .distinct(),
         ).all()  # fetched at once: row-by-row iteration of a common surname's names cost more
     keep: set[str] = set()
     nameless = False  # a canonical first name without a first name: not expected, still kept

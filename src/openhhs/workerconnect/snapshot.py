@@ -17,6 +17,7 @@ from sqlalchemy import BindParameter, Executable, Result, bindparam, select
 from sqlalchemy.orm import Session
 
 from openhhs.cci.models import Link
+from openhhs.db.columns import execute_columns
 from openhhs.model import (
     Document,
     Enrollment,
@@ -155,13 +156,9 @@ _DOCUMENTS = (
 
 
 def _run(session: Session, statement: Executable, **params: Any) -> Result[*tuple[Any, ...]]:
-    """One of the statements above, on the session's connection, past the ORM's execution layer.
-
-    They select plain columns, never entities, so the ORM would add nothing but Python per
-    query; the session's transaction (and its row-level-security settings, `access.rls`) is
-    the same one.
-    """
-    return session.connection().execute(statement, params)
+    """One of the statements above: plain columns, so past the ORM's execution layer
+    (`db.columns.execute_columns`), in the same transaction and row-level-security settings."""
+    return execute_columns(session, statement, params)
 
 
 @dataclass
