@@ -7,6 +7,7 @@ locked" instead of waiting, as it does under load.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 from collections import Counter
@@ -19,6 +20,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from openhhs.access.models import ServiceAccount
 from openhhs.audit.models import AuditEntry
 from openhhs.cci.models import EidEvent
 from openhhs.model import SourcePerson
@@ -142,6 +144,30 @@ def test_a_push_that_loses_the_lock_is_rerun_and_written_once(world, lock_errors
         "/api/v1/push/dhs_hmis/persons/D-9101", json={**MARIA, "first_name": "Mary"}, headers=key
     )
     assert changed.status_code == 409
+
+
+@SQLITE_ONLY
+def test_a_push_rerun_after_a_lost_lock_still_records_the_token_use(
+    world, lock_errors, monkeypatch
+):
+    """Authentication marks the token used in the push's transaction; the retry's rollback
+    dropped that mark, so a re-run push must set it again."""
+    token = world.city.tokens["dhs_hmis"]
+    holders = _locked_on_first_call(
+        monkeypatch, push, "source_system_for", world.engine.url.database
+    )
+    sent = dt.datetime.now(dt.UTC)
+    r = world.token_client("dhs_hmis").put("/api/v1/push/dhs_hmis/persons/D-9102", json=MARIA)
+    holders[0].join()
+    assert r.status_code == 200, r.text
+    assert lock_errors, "the push never met the lock"
+    with Session(world.engine) as s:
+        used = s.scalar(
+            select(ServiceAccount.last_used_at).where(
+                ServiceAccount.token_id == token.split("_")[2]
+            )
+        )
+    assert used is not None and used.replace(tzinfo=dt.UTC) >= sent
 
 
 @SQLITE_ONLY

@@ -7,6 +7,7 @@ agency systems (push) and data stewards (review); every route names its caller w
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -87,6 +88,7 @@ async def _idempotent(
         _push_once,
         db,
         principal,
+        push.token_used_at(db, principal),
         source_system,
         key,
         digest,
@@ -102,6 +104,7 @@ async def _idempotent(
 def _push_once(
     db: Session,
     principal: Principal,
+    token_used_at: dt.datetime | None,
     source_system: str,
     key: str | None,
     digest: str,
@@ -109,10 +112,12 @@ def _push_once(
     path: str,
     apply: Callable[[SourceSystem], BaseModel],
 ) -> tuple[int, dict[str, Any], bool]:
-    """One push as one transaction: permission, key lookup, the change, the stored answer and
-    the commit. Re-run whole when SQLite's lock is lost, so the key is looked up again (a
-    concurrent request with the same key that committed first is replayed, not applied twice).
+    """One push as one transaction: the token's use, permission, key lookup, the change, the
+    stored answer and the commit. Re-run whole when SQLite's lock is lost, so the key is looked
+    up again (a concurrent request with the same key that committed first is replayed, not
+    applied twice) and the token's use, which the rollback dropped, is set again.
     """
+    push.keep_token_use(db, principal, token_used_at)
     system = push.source_system_for(db, principal, source_system)
     if key:
         idempotency.check_key(key)

@@ -15,9 +15,11 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from openhhs.access import Principal, Role
+from openhhs.access import AuthMethod, Principal, Role
 from openhhs.access._audit import emit, event_for  # the single audit entry point of access
+from openhhs.access.models import ServiceAccount
 from openhhs.errors import Forbidden, InvalidInput, NotFound
 from openhhs.model import Enrollment, Event, Program, SourcePerson, SourceSystem
 from openhhs.workerconnect.schemas import (
@@ -32,6 +34,40 @@ from openhhs.workerconnect.schemas import (
 def canonical_hash(payload: Any) -> str:
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _service_account_id(principal: Principal) -> int | None:
+    if principal.auth is not AuthMethod.SERVICE_TOKEN:
+        return None
+    return int(principal.id.removeprefix("svc:"))  # access.accounts.service_principal's id
+
+
+def token_used_at(session: Session, principal: Principal) -> dt.datetime | None:
+    """When authentication marked this request's service token used (None: not a token).
+
+    Read from the session's identity map, no SQL: authentication loaded the account and set
+    `last_used_at` on it, in the transaction the push then runs in.
+    """
+    account_id = _service_account_id(principal)
+    if account_id is None:
+        return None
+    account = session.identity_map.get(identity_key(ServiceAccount, account_id))
+    return account.last_used_at if isinstance(account, ServiceAccount) else None
+
+
+def keep_token_use(session: Session, principal: Principal, used_at: dt.datetime | None) -> None:
+    """Set the token's `last_used_at` again at the start of a push's unit of work.
+
+    A unit re-run after SQLite's lock was lost starts from a rollback, which dropped the mark
+    authentication made. On the first run the account still holds that value in the identity
+    map, and setting it again adds no statement.
+    """
+    account_id = _service_account_id(principal)
+    if account_id is None or used_at is None:
+        return
+    account = session.get(ServiceAccount, account_id)
+    if account is not None:
+        account.last_used_at = used_at
 
 
 def audit_denial(session: Session, principal: Principal, action: str, reason: str) -> None:
