@@ -68,6 +68,21 @@ def _build(engine: Engine) -> World:
     return World(engine, city, create_app(engine=engine))
 
 
+@pytest.fixture
+def maria() -> dict[str, Any]:
+    """The sample city's Maria Lopez as an agency pushes her; she links to her Enterprise ID.
+
+    A fresh dict per test, so a test may change it freely."""
+    return {
+        "first_name": "Maria",
+        "last_name": "Lopez",
+        "dob": "1985-04-28",
+        "ssn": "212-55-1234",
+        "sex": "F",
+        "phones": ["718-555-0123"],
+    }
+
+
 @pytest.fixture(autouse=True)
 def _plain_http_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENHHS_COOKIE_SECURE", "0")  # TestClient speaks plain http

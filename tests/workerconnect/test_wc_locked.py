@@ -30,15 +30,6 @@ from openhhs.workerconnect.retry import retry_when_locked
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-MARIA = {
-    "first_name": "Maria",
-    "last_name": "Lopez",
-    "dob": "1985-04-28",
-    "ssn": "212-55-1234",
-    "sex": "F",
-    "phones": ["718-555-0123"],
-}
-
 
 @pytest.fixture
 def lock_errors(world: Any) -> Iterator[list[str]]:
@@ -115,11 +106,13 @@ def _counts(world: Any, request_id: str | None = None) -> Counter[str]:
 
 
 @SQLITE_ONLY
-def test_a_push_that_loses_the_lock_is_rerun_and_written_once(world, lock_errors, monkeypatch):
+def test_a_push_that_loses_the_lock_is_rerun_and_written_once(
+    world, lock_errors, monkeypatch, maria
+):
     c = world.token_client("dhs_hmis")
-    maria = world.city.people["maria"]
+    maria_id = world.city.people["maria"]
     before = _counts(world)
-    calm = c.put("/api/v1/push/dhs_hmis/persons/D-9100", json=MARIA)
+    calm = c.put("/api/v1/push/dhs_hmis/persons/D-9100", json=maria)
     assert calm.status_code == 200 and not lock_errors
     one_push = _counts(world) - before  # what one uncontended push writes
     assert one_push["persons"] == 1 and one_push["eid_events"] >= 1
@@ -128,27 +121,27 @@ def test_a_push_that_loses_the_lock_is_rerun_and_written_once(world, lock_errors
     holders = _locked_on_first_call(monkeypatch, push, "source_system_for", path)
     before = _counts(world)
     key = {"Idempotency-Key": "locked-push-0001"}
-    r = c.put("/api/v1/push/dhs_hmis/persons/D-9101", json=MARIA, headers=key)
+    r = c.put("/api/v1/push/dhs_hmis/persons/D-9101", json=maria, headers=key)
     holders[0].join()
     assert r.status_code == 200, r.text
     assert lock_errors, "the push never met the lock"
-    assert r.json()["outcome"] == "inserted" and r.json()["enterprise_id"] == maria
+    assert r.json()["outcome"] == "inserted" and r.json()["enterprise_id"] == maria_id
     assert _counts(world) - before == one_push + Counter(keys=1)
     with Session(world.engine) as s:
         rows = s.scalars(select(SourcePerson).where(SourcePerson.source_id == "D-9101")).all()
     assert len(rows) == 1
 
-    replay = c.put("/api/v1/push/dhs_hmis/persons/D-9101", json=MARIA, headers=key)
+    replay = c.put("/api/v1/push/dhs_hmis/persons/D-9101", json=maria, headers=key)
     assert replay.json() == r.json() and replay.headers["idempotent-replayed"] == "true"
     changed = c.put(
-        "/api/v1/push/dhs_hmis/persons/D-9101", json={**MARIA, "first_name": "Mary"}, headers=key
+        "/api/v1/push/dhs_hmis/persons/D-9101", json={**maria, "first_name": "Mary"}, headers=key
     )
     assert changed.status_code == 409
 
 
 @SQLITE_ONLY
 def test_a_push_rerun_after_a_lost_lock_still_records_the_token_use(
-    world, lock_errors, monkeypatch
+    world, lock_errors, monkeypatch, maria
 ):
     """Authentication marks the token used in the push's transaction; the retry's rollback
     dropped that mark, so a re-run push must set it again."""
@@ -157,7 +150,7 @@ def test_a_push_rerun_after_a_lost_lock_still_records_the_token_use(
         monkeypatch, push, "source_system_for", world.engine.url.database
     )
     sent = dt.datetime.now(dt.UTC)
-    r = world.token_client("dhs_hmis").put("/api/v1/push/dhs_hmis/persons/D-9102", json=MARIA)
+    r = world.token_client("dhs_hmis").put("/api/v1/push/dhs_hmis/persons/D-9102", json=maria)
     holders[0].join()
     assert r.status_code == 200, r.text
     assert lock_errors, "the push never met the lock"
@@ -171,11 +164,11 @@ def test_a_push_rerun_after_a_lost_lock_still_records_the_token_use(
 
 
 @SQLITE_ONLY
-def test_a_refused_push_that_loses_the_lock_is_audited_once(world, lock_errors, monkeypatch):
+def test_a_refused_push_that_loses_the_lock_is_audited_once(world, lock_errors, monkeypatch, maria):
     path = world.engine.url.database
     holders = _locked_on_first_call(monkeypatch, push, "source_system_for", path)
     c = world.token_client("hra_wms")
-    r = c.put("/api/v1/push/dhs_hmis/persons/D-9400", json=MARIA)
+    r = c.put("/api/v1/push/dhs_hmis/persons/D-9400", json=maria)
     holders[0].join()
     assert r.status_code == 403, r.text
     assert lock_errors
@@ -183,12 +176,14 @@ def test_a_refused_push_that_loses_the_lock_is_audited_once(world, lock_errors, 
 
 
 @SQLITE_ONLY
-def test_a_batch_that_loses_the_lock_is_all_or_nothing_and_once(world, lock_errors, monkeypatch):
+def test_a_batch_that_loses_the_lock_is_all_or_nothing_and_once(
+    world, lock_errors, monkeypatch, maria
+):
     path = world.engine.url.database
     holders = _locked_on_first_call(monkeypatch, push, "source_system_for", path)
     c = world.token_client("dhs_hmis")
     ops = [
-        {"op": "upsert_person", "source_id": f"D-93{i:02d}", "person": {**MARIA, "ssn": None}}
+        {"op": "upsert_person", "source_id": f"D-93{i:02d}", "person": {**maria, "ssn": None}}
         for i in range(3)
     ]
     before = _counts(world)
@@ -222,14 +217,14 @@ def test_a_review_decision_that_loses_the_lock_is_rerun_and_audited_once(
     assert reasons.count(f"item {item}: same (same DOB)") == 1
 
 
-def test_concurrent_pushes_with_one_key_write_once_and_answer_alike(world):
+def test_concurrent_pushes_with_one_key_write_once_and_answer_alike(world, maria):
     """Three agency retries of one request racing each other: one record, one answer."""
     key = {"Idempotency-Key": "raced-push-0001"}
     before = _counts(world)
 
     def send(_: int) -> Any:
         c = world.token_client("dhs_hmis")
-        return c.put("/api/v1/push/dhs_hmis/persons/D-9200", json=MARIA, headers=key)
+        return c.put("/api/v1/push/dhs_hmis/persons/D-9200", json=maria, headers=key)
 
     with ThreadPoolExecutor(3) as pool:
         answers = list(pool.map(send, range(3)))
@@ -242,7 +237,7 @@ def test_concurrent_pushes_with_one_key_write_once_and_answer_alike(world):
 
 
 @SQLITE_ONLY
-def test_other_operational_errors_are_not_retried(world, monkeypatch):
+def test_other_operational_errors_are_not_retried(world, monkeypatch, maria):
     calls: list[int] = []
 
     def broken(session: Session, *args: Any, **kwargs: Any) -> Any:
@@ -251,7 +246,7 @@ def test_other_operational_errors_are_not_retried(world, monkeypatch):
 
     monkeypatch.setattr(push, "upsert_person", broken)
     c = world.token_client("dhs_hmis")
-    r = c.put("/api/v1/push/dhs_hmis/persons/D-9300", json=MARIA)
+    r = c.put("/api/v1/push/dhs_hmis/persons/D-9300", json=maria)
     assert r.status_code == 500
     assert calls == [1]
 

@@ -9,19 +9,10 @@ from sqlalchemy.orm import Session
 from openhhs.audit.models import AuditEntry
 from openhhs.model import Enrollment, SourcePerson
 
-NEW_PERSON = {
-    "first_name": "Maria",
-    "last_name": "Lopez",
-    "dob": "1985-04-28",
-    "ssn": "212-55-1234",
-    "sex": "F",
-    "phones": ["718-555-0123"],
-}
 
-
-def test_pushed_record_links_and_shows_in_the_other_agencys_snapshot(world):
+def test_pushed_record_links_and_shows_in_the_other_agencys_snapshot(world, maria):
     dhs = world.token_client("dhs_hmis")
-    r = dhs.put("/api/v1/push/dhs_hmis/persons/D-9001", json=NEW_PERSON)
+    r = dhs.put("/api/v1/push/dhs_hmis/persons/D-9001", json=maria)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["outcome"] == "inserted"
@@ -45,9 +36,9 @@ def test_pushed_record_links_and_shows_in_the_other_agencys_snapshot(world):
     assert "Kim Novak" in workers
 
 
-def test_same_body_is_unchanged_and_idempotency_keys_replay_or_conflict(world):
+def test_same_body_is_unchanged_and_idempotency_keys_replay_or_conflict(world, maria):
     c = world.token_client("hra_wms")
-    person = {**NEW_PERSON, "first_name": "Rosa", "ssn": None, "dob": "1970-02-03"}
+    person = {**maria, "first_name": "Rosa", "ssn": None, "dob": "1970-02-03"}
     key = {"Idempotency-Key": "push-0001-abcdef"}
     first = c.put("/api/v1/push/hra_wms/persons/H-9001", json=person, headers=key)
     assert first.status_code == 200 and first.json()["outcome"] == "inserted"
@@ -66,11 +57,11 @@ def test_same_body_is_unchanged_and_idempotency_keys_replay_or_conflict(world):
     assert bad_key.status_code == 422
 
 
-def test_push_into_another_agencys_system_is_403_and_audited(ro_world):
+def test_push_into_another_agencys_system_is_403_and_audited(ro_world, maria):
     c = ro_world.token_client("hra_wms")
-    r = c.put("/api/v1/push/dhs_hmis/persons/D-666", json=NEW_PERSON)
+    r = c.put("/api/v1/push/dhs_hmis/persons/D-666", json=maria)
     assert r.status_code == 403
-    r = c.put("/api/v1/push/no_such_system/persons/D-666", json=NEW_PERSON)
+    r = c.put("/api/v1/push/no_such_system/persons/D-666", json=maria)
     assert r.status_code == 403  # same answer: no probing of other systems' names
     with Session(ro_world.engine) as s:
         assert s.scalar(select(SourcePerson).where(SourcePerson.source_id == "D-666")) is None
@@ -78,13 +69,10 @@ def test_push_into_another_agencys_system_is_403_and_audited(ro_world):
     assert any("dhs_hmis" in str(e.detail) for e in denied)
 
 
-def test_a_caseworker_cannot_push(ro_world):
+def test_a_caseworker_cannot_push(ro_world, maria):
     c = ro_world.session_client("hra.caseworker", "case_management")
-    assert c.put("/api/v1/push/hra_wms/persons/H-1", json=NEW_PERSON).status_code == 403
-    assert (
-        ro_world.client().put("/api/v1/push/hra_wms/persons/H-1", json=NEW_PERSON).status_code
-        == 401
-    )
+    assert c.put("/api/v1/push/hra_wms/persons/H-1", json=maria).status_code == 403
+    assert ro_world.client().put("/api/v1/push/hra_wms/persons/H-1", json=maria).status_code == 401
 
 
 def test_delete_tombstones_unlinks_and_missing_is_404(world):
