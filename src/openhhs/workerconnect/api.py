@@ -121,8 +121,10 @@ def _push_once(
     system = push.source_system_for(db, principal, source_system)
     if key:
         idempotency.check_key(key)
+        idempotency.lock_key(db, principal.id, key)  # a concurrent same-key push commits first
         replay = idempotency.lookup(db, principal.id, key, digest)
         if replay is not None:
+            db.commit()  # the token's use; ends the transaction, and with it the key's lock
             return replay.status_code, replay.body, True
     body = apply(system).model_dump(mode="json")
     if key:
