@@ -433,8 +433,7 @@ def review_decide_page(
         return _need_purpose(request)
     if decision not in ("same", "different"):
         raise InvalidInput("decision must be 'same' or 'different'")
-    review.decide(db, principal, purpose, item_id, decision)
-    db.commit()
+    review.decide(db, principal, purpose, item_id, decision)  # commits its own unit
     return _redirect("/wc/review?decided=" + str(item_id))
 
 
@@ -452,5 +451,4 @@ def unmerge_page(
     if purpose is None:
         return _need_purpose(request)
     out = review.unmerge(db, principal, purpose, person_id, source_person_id, reason or None)
-    db.commit()
     return _redirect(f"/wc/review?unmerged={out['new_enterprise_id']}")
