@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from openhhs.access.models import Consent, ConsentStatus
 from openhhs.access.pdp import ConsentFact, PersonFacts
 from openhhs.access.persons import (
+    aliases_statement,
     person_aliases,
     record_agencies,
     source_person_ids,
     uses_cci_resolver,
 )
-from openhhs.db.columns import execute_columns
-from openhhs.model import Enrollment
+from openhhs.db.columns import Read, execute_columns, fetch_together
+from openhhs.model import Enrollment, SourcePerson
 from openhhs.model.codes import EnrollmentStatus
 
 
@@ -45,9 +46,6 @@ _ACTIVE_ON = (
     or_(Enrollment.end_date.is_(None), Enrollment.end_date >= _TODAY),
 )
 _ACTIVE_AGENCIES = select(Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
-_ACTIVE_BY_RECORD = (
-    select(Enrollment.source_person_id, Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
-)
 # columns, not entities: rows answer the attribute names `_consents_from` reads
 _CONSENTS_OF = select(*(getattr(Consent, a.key) for a in inspect(Consent).column_attrs)).where(
     Consent.person_id.in_(_PERSONS)
@@ -55,16 +53,28 @@ _CONSENTS_OF = select(*(getattr(Consent, a.key) for a in inspect(Consent).column
 
 
 @cache
-def _index_statements() -> tuple[Select[str, str | None], Select[int, str]]:
-    """(ids and what they were merged into, links of Enterprise IDs) on the index's tables,
-    built on first use: the index is imported lazily (it may be absent)."""
+def _index_statements() -> tuple[Select[str, str | None], Select[int, str, str], Select[int, str]]:
+    """On the index's tables, for Enterprise IDs `persons`: (the ids and what they were merged
+    into; the live linked records with their agencies; the linked records' enrollments active
+    on `today`). Built on first use: the index is imported lazily (it may be absent). The
+    last two select the records by their links, so all three go in one round trip."""
     from openhhs.cci.models import EnterpriseId, Link
 
+    linked_live = (
+        select(Link.source_person_id)
+        .join(SourcePerson, SourcePerson.id == Link.source_person_id)
+        .where(Link.enterprise_id.in_(_PERSONS), SourcePerson.is_deleted.is_(False))
+    )
     return (
         select(EnterpriseId.id, EnterpriseId.merged_into).where(
             or_(EnterpriseId.id.in_(_PERSONS), EnterpriseId.merged_into.in_(_PERSONS))
         ),
-        select(Link.source_person_id, Link.enterprise_id).where(Link.enterprise_id.in_(_PERSONS)),
+        select(Link.source_person_id, Link.enterprise_id, SourcePerson.agency_id)
+        .join(SourcePerson, SourcePerson.id == Link.source_person_id)
+        .where(Link.enterprise_id.in_(_PERSONS), SourcePerson.is_deleted.is_(False)),
+        select(Enrollment.source_person_id, Enrollment.agency_id)
+        .where(Enrollment.source_person_id.in_(linked_live), *_ACTIVE_ON[1:])
+        .distinct(),
     )
 
 
@@ -85,10 +95,10 @@ def is_active_on(
 
 
 def facts_for_records(
-    session: Session,
     person_id: str,
     owners: Mapping[int, str],
     enrollments: Iterable[tuple[int, str, EnrollmentStatus, bool, dt.date | None, dt.date | None]],
+    consents: tuple[ConsentFact, ...],
     *,
     at: dt.datetime,
 ) -> PersonFacts:
@@ -96,9 +106,10 @@ def facts_for_records(
 
     `owners`: every live source record of the person (id -> agency), as `record_agencies`
     gives for the index's members of `person_id`; `enrollments`: (source person id, agency,
-    status, is_deleted, start, end) of at least every undeleted enrollment of those records.
-    Only the consents are read. The caller must have resolved `person_id` through the index
-    (`uses_cci_resolver`); the facts are then those `load_facts` reads.
+    status, is_deleted, start, end) of at least every undeleted enrollment of those records;
+    `consents`: `consents_from_reads` of the same person. The caller must have resolved
+    `person_id` through the index (`uses_cci_resolver`); the facts are then those
+    `load_facts` reads.
     """
     on = at.date()
     active = frozenset(
@@ -110,8 +121,30 @@ def facts_for_records(
         person_id=person_id,
         record_agencies=frozenset(owners.values()),
         active_case_agencies=active,
-        consents=consents_in_effect(session, person_id, at=at),
+        consents=consents,
     )
+
+
+def consent_reads(person_id: str) -> list[Read]:
+    """The reads `consents_from_reads` needs, for a caller that sends them with its own: the
+    id's aliases, and the consents recorded under the id itself."""
+    return [(aliases_statement(), {"person": person_id}), (_CONSENTS_OF, {"persons": [person_id]})]
+
+
+def consents_from_reads(
+    session: Session,
+    person_id: str,
+    alias_rows: Sequence[Any],
+    consent_rows: Sequence[Any],
+    *,
+    at: dt.datetime,
+) -> tuple[ConsentFact, ...]:
+    """`consents_in_effect` from the rows of `consent_reads`. When the id has aliases (it was
+    merged, or others were merged into it: rare), consent may have been recorded under any of
+    them, and they are read the long way."""
+    if all(r[0] == person_id and r[1] is None for r in alias_rows):
+        return _consents_from(consent_rows, at)
+    return consents_in_effect(session, person_id, at=at)
 
 
 def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFacts:
@@ -135,7 +168,7 @@ def load_facts(session: Session, person_id: str, *, at: dt.datetime) -> PersonFa
 def load_facts_many(
     session: Session, person_ids: Sequence[str], *, at: dt.datetime
 ) -> dict[str, PersonFacts]:
-    """`load_facts` for a page of persons in five queries instead of five per person.
+    """`load_facts` for a page of persons in one round trip instead of five per person.
 
     Only the common case is batched: an active Enterprise ID that nothing was merged into,
     resolved by the Common Client Index. Any other id (an alias, a survivor of a merge, an
@@ -146,32 +179,36 @@ def load_facts_many(
     out: dict[str, PersonFacts] = {}
     simple: list[str] = []
     if wanted and uses_cci_resolver():
-        ids_and_merges, links = _index_statements()
-        rows = execute_columns(session, ids_and_merges, {"persons": wanted}).all()
+        ids_and_merges, linked, active_of_linked = _index_statements()
+        persons = {"persons": wanted}
+        rows, links, active_rows, consent_rows = fetch_together(
+            session,
+            [
+                (ids_and_merges, persons),
+                (linked, persons),
+                (active_of_linked, {**persons, "today": at.date()}),
+                (_CONSENTS_OF, persons),
+            ],
+        )
         plain = {r[0] for r in rows if r[1] is None}
         has_alias = {r[1] for r in rows if r[1] is not None}
         simple = [p for p in wanted if p in plain and p not in has_alias]
-        members: dict[str, list[int]] = {p: [] for p in simple}
-        if simple:
-            for sp_id, eid in execute_columns(session, links, {"persons": simple}):
-                members[eid].append(sp_id)
-        owners = record_agencies(session, [i for ids in members.values() for i in ids])
+        owners: dict[str, dict[int, str]] = {p: {} for p in simple}
+        for sp_id, eid, agency in links:
+            if eid in owners:
+                owners[eid][sp_id] = agency
         active: dict[int, set[str]] = {}
-        if owners:
-            today = at.date()
-            for sp_id, agency in execute_columns(
-                session, _ACTIVE_BY_RECORD, {"ids": list(owners), "today": today}
-            ):
-                active.setdefault(sp_id, set()).add(agency)
+        for sp_id, agency in active_rows:
+            active.setdefault(sp_id, set()).add(agency)
         consents: dict[str, list[Any]] = {p: [] for p in simple}
-        if simple:
-            for c in execute_columns(session, _CONSENTS_OF, {"persons": simple}):
+        for c in consent_rows:
+            if c.person_id in consents:
                 consents[c.person_id].append(c)
         for p in simple:
-            live = [i for i in members[p] if i in owners]
+            live = owners[p]
             out[p] = PersonFacts(
                 person_id=p,
-                record_agencies=frozenset(owners[i] for i in live),
+                record_agencies=frozenset(live.values()),
                 active_case_agencies=frozenset(a for i in live for a in active.get(i, ())),
                 consents=_consents_from(consents[p], at),
             )

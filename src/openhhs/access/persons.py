@@ -70,7 +70,7 @@ _RECORD_AGENCIES = select(SourcePerson.id, SourcePerson.agency_id).where(
 
 
 @cache
-def _aliases_statement() -> Select[str, str | None]:
+def aliases_statement() -> Select[str, str | None]:
     """The id itself and the ids merged into it (the index is imported lazily: it may be absent)."""
     from openhhs.cci.models import EnterpriseId
 
@@ -92,7 +92,7 @@ def person_aliases(session: Session, person_id: str) -> list[str]:
         from openhhs.cci.registry import resolve
     except ImportError:
         return [person_id]
-    rows = execute_columns(session, _aliases_statement(), {"person": person_id}).all()
+    rows = execute_columns(session, aliases_statement(), {"person": person_id}).all()
     survivor = person_id
     if any(r[0] == person_id and r[1] for r in rows):  # an alias was asked for: rare
         try:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from openhhs.cci import registry
 from openhhs.cci.models import GoldenOverride, Link
-from openhhs.db.columns import execute_columns
+from openhhs.db.columns import Read, execute_columns
 from openhhs.errors import InvalidInput
 from openhhs.model.person import SourcePerson
 
@@ -185,10 +185,19 @@ _OVERRIDES = select(
 ).where(GoldenOverride.enterprise_id == bindparam("eid"))
 
 
-def member_records(session: Session, eid: str) -> list[Any]:
+def member_records_read(eid: str) -> Read:
     """Every source record linked to an active Enterprise ID, deleted ones too (`is_deleted`),
     by id: the golden record's input and, for a snapshot, which agencies hold the person."""
-    return list(execute_columns(session, _MEMBER_RECORDS, {"eid": eid}))
+    return _MEMBER_RECORDS, {"eid": eid}
+
+
+def overrides_read(eid: str) -> Read:
+    """The steward's overrides of the golden fields of `eid` (`golden_of` applies them)."""
+    return _OVERRIDES, {"eid": eid}
+
+
+def member_records(session: Session, eid: str) -> list[Any]:
+    return list(execute_columns(session, *member_records_read(eid)))
 
 
 def golden_of(
@@ -228,7 +237,7 @@ def golden_from_members(
     config: Survivorship | None = None,
 ) -> GoldenRecord:
     """The golden record of an active `eid` whose `member_records` were already read."""
-    overrides = execute_columns(session, _OVERRIDES, {"eid": eid})
+    overrides = execute_columns(session, *overrides_read(eid))
     live = [r for r in members if not r.is_deleted]
     return golden_of(eid, live, overrides, config or default_survivorship())
 

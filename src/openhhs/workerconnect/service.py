@@ -20,10 +20,11 @@ from openhhs import access
 from openhhs.access import Principal
 from openhhs.access.agreement import item_categories
 from openhhs.access.enforce import EVENT_ELEMENTS
-from openhhs.access.facts import facts_for_records
+from openhhs.access.facts import consent_reads, consents_from_reads, facts_for_records
 from openhhs.access.pdp import PersonFacts
 from openhhs.access.persons import uses_cci_resolver
 from openhhs.access.vocab import CONSENT_CATEGORIES
+from openhhs.db.columns import fetch_together
 from openhhs.errors import NotFound
 from openhhs.model import Enrollment, Program
 from openhhs.model.codes import EnrollmentStatus, SensitiveCategory
@@ -127,19 +128,43 @@ def build_payload_and_facts(
     session: Session, principal: Principal, person_id: str, *, at: dt.datetime | None = None
 ) -> tuple[str, dict[str, Any], PersonFacts | None]:
     """The raw payload and, when the index resolves persons, the decision point's facts about
-    them from the records just read (`facts_for_records`; else None and `enforce` reads them)."""
+    them from the records just read (`facts_for_records`; else None and `enforce` reads them).
+
+    Everything is read in one round trip (`fetch_together`): the linked records (they serve
+    the golden record and the sections' owners), the steward's overrides, the consents'
+    reads and the sections. On PostgreSQL these were 11 round trips.
+    """
     from openhhs.cci import golden
 
     at = at or dt.datetime.now(dt.UTC)
     eid = resolve_person(session, person_id)
-    # one read of the linked records serves the golden record and the sections' owners
-    members = golden.member_records(session, eid)
-    person = golden_person(golden.golden_from_members(session, eid, members).fields)
-    owners = {r.id: r.agency_id for r in members if not r.is_deleted}
-    got = snap.gather(session, eid, owners, person, caller_agency=principal.agency, now=at)
+    with_facts = uses_cci_resolver()
+    consent = consent_reads(eid) if with_facts else []
+    members, overrides, *rest = fetch_together(
+        session,
+        [
+            golden.member_records_read(eid),
+            golden.overrides_read(eid),
+            *consent,
+            *snap.section_reads(eid),
+        ],
+    )
+    consent_rows, section_rows = rest[: len(consent)], rest[len(consent) :]
+    live = [r for r in members if not r.is_deleted]
+    record = golden.golden_of(eid, live, overrides, golden.default_survivorship())
+    person = golden_person(record.fields)
+    owners = {r.id: r.agency_id for r in live}
+    got = snap.assemble(eid, owners, person, section_rows, caller_agency=principal.agency, now=at)
     facts = None
-    if uses_cci_resolver():
-        facts = facts_for_records(session, eid, got.owners, got.enrollment_rows, at=at)
+    if with_facts:
+        aliases, consents = consent_rows
+        facts = facts_for_records(
+            eid,
+            got.owners,
+            got.enrollment_rows,
+            consents_from_reads(session, eid, aliases, consents, at=at),
+            at=at,
+        )
     return eid, got.payload, facts
 
 

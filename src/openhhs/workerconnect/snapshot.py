@@ -1,23 +1,23 @@
 """The one-screen client snapshot: gather a person's data across agencies, then enforce it.
 
-`gather` reads everything the index links to one Enterprise ID into the payload shape that
-`openhhs.access.enforce` understands (person, household, enrollments, events, alerts,
-documents); nothing here decides visibility. `served_by` and `timeline` are computed from the
-*enforced* payload only, so a count or a date never leaks what a redaction hides.
+`section_reads` are the reads of everything the index links to one Enterprise ID, and
+`assemble` turns their rows into the payload shape that `openhhs.access.enforce` understands
+(person, household, enrollments, events, alerts, documents); nothing here decides visibility.
+`served_by` and `timeline` are computed from the *enforced* payload only, so a count or a
+date never leaks what a redaction hides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, Result, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
 from openhhs.cci.models import Link
-from openhhs.db.columns import execute_columns
+from openhhs.db.columns import Read
 from openhhs.model import (
     Document,
     Enrollment,
@@ -68,8 +68,14 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 # The sections' statements, built once. Building a select per request cost more than running
 # it: constructing the expression, its cache key and matching the cached compilation's result
-# columns took ~0.2 ms of Python per query, the query itself ~0.05 ms on SQLite.
-_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+# columns took ~0.2 ms of Python per query, the query itself ~0.05 ms on SQLite. Each selects
+# by the person's live linked records (`_LIVE`), not by a list of ids read first, so all of
+# them go to the database in one round trip with the golden record's read.
+_LIVE = (
+    select(Link.source_person_id)
+    .join(SourcePerson, SourcePerson.id == Link.source_person_id)
+    .where(Link.enterprise_id == bindparam("eid"), SourcePerson.is_deleted.is_(False))
+)
 _ADDRESSES = (
     select(
         PersonAddress.source_person_id,
@@ -83,22 +89,25 @@ _ADDRESSES = (
         PersonAddress.valid_from,
         PersonAddress.valid_to,
     )
-    .where(PersonAddress.source_person_id.in_(_IDS))
+    .where(PersonAddress.source_person_id.in_(_LIVE))
     .order_by(PersonAddress.id)
 )
 _PHONES = (
     select(PersonPhone.source_person_id, PersonPhone.e164, PersonPhone.kind)
-    .where(PersonPhone.source_person_id.in_(_IDS))
+    .where(PersonPhone.source_person_id.in_(_LIVE))
     .order_by(PersonPhone.id)
 )
 _HOUSEHOLDS = (
-    select(Household.id, Household.agency_id, Household.living)
+    select(HouseholdMember.source_person_id, Household.id, Household.agency_id, Household.living)
     .join(HouseholdMember, HouseholdMember.household_id == Household.id)
-    .where(HouseholdMember.source_person_id.in_(_IDS), Household.is_deleted.is_(False))
+    .where(HouseholdMember.source_person_id.in_(_LIVE), Household.is_deleted.is_(False))
     .order_by(Household.updated_at.desc(), Household.id)
 )
+# the members of every household of the person (one or two, mostly): `_household` keeps those
+# of the household it shows
 _MEMBERS = (
     select(
+        HouseholdMember.household_id,
         HouseholdMember.source_person_id,
         HouseholdMember.relationship_to_head,
         SourcePerson.first_name,
@@ -108,12 +117,16 @@ _MEMBERS = (
     )
     .join(SourcePerson, SourcePerson.id == HouseholdMember.source_person_id)
     .outerjoin(Link, Link.source_person_id == HouseholdMember.source_person_id)
-    .where(HouseholdMember.household_id == bindparam("household"))
+    .where(
+        HouseholdMember.household_id.in_(
+            select(HouseholdMember.household_id).where(HouseholdMember.source_person_id.in_(_LIVE))
+        )
+    )
 )
 _ENROLLMENTS = (
     select(
-        Enrollment.id,
         Enrollment.source_person_id,
+        Enrollment.id,
         Enrollment.agency_id,
         Enrollment.status,
         Enrollment.start_date,
@@ -129,17 +142,20 @@ _ENROLLMENTS = (
         Program.sensitive_category,
     )
     .join(Program, Program.id == Enrollment.program_id)
-    .where(Enrollment.source_person_id.in_(_IDS), Enrollment.is_deleted.is_(False))
+    .where(Enrollment.source_person_id.in_(_LIVE), Enrollment.is_deleted.is_(False))
     .order_by(Enrollment.start_date.desc().nulls_last(), Enrollment.id)
 )
 _EVENTS = (
-    select(Event.agency_id, Event.id, Event.type, Event.occurred_at, Event.site)
-    .where(Event.source_person_id.in_(_IDS), Event.is_deleted.is_(False))
+    select(
+        Event.source_person_id, Event.agency_id, Event.id, Event.type, Event.occurred_at, Event.site
+    )
+    .where(Event.source_person_id.in_(_LIVE), Event.is_deleted.is_(False))
     .order_by(Event.occurred_at.desc(), Event.id)
     .limit(500)
 )
 _DOCUMENTS = (
     select(
+        Document.source_person_id,
         Document.agency_id,
         Document.id,
         Document.sensitive_category,
@@ -150,15 +166,19 @@ _DOCUMENTS = (
         Document.expires_on,
         Document.location_uri,
     )
-    .where(Document.source_person_id.in_(_IDS), Document.is_deleted.is_(False))
+    .where(Document.source_person_id.in_(_LIVE), Document.is_deleted.is_(False))
     .order_by(Document.id)
 )
 
 
-def _run(session: Session, statement: Executable, **params: Any) -> Result[*tuple[Any, ...]]:
-    """One of the statements above: plain columns, so past the ORM's execution layer
-    (`db.columns.execute_columns`), in the same transaction and row-level-security settings."""
-    return execute_columns(session, statement, params)
+_SECTIONS = (_ADDRESSES, _PHONES, _HOUSEHOLDS, _MEMBERS, _ENROLLMENTS, _EVENTS, _DOCUMENTS)
+
+
+def section_reads(enterprise_id: str) -> list[Read]:
+    """The snapshot's section reads, for `db.columns.fetch_together` with the caller's others;
+    `assemble` takes their rows in this order."""
+    params = {"eid": enterprise_id}
+    return [(statement, params) for statement in _SECTIONS]
 
 
 @dataclass
@@ -170,35 +190,40 @@ class Gathered:
     enrollment_rows: list[tuple[int, str, EnrollmentStatus, bool, dt.date | None, dt.date | None]]
 
 
-def gather(
-    session: Session,
+def assemble(
     enterprise_id: str,
     owners: Mapping[int, str],
     golden: Mapping[str, Any],
+    section_rows: Sequence[Sequence[Any]],
     *,
     caller_agency: str,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Gathered:
     """Everything linked to the person, in `enforce`'s payload shape (not yet filtered), with
     the live records' agencies and the enrollments' status and dates the decision point needs.
 
     `owners` maps the person's live source records to their agencies (the golden record's
-    read, `cci.golden.member_records`). Plain column selects (no ORM entities: the source rows
-    carry their raw JSON, which nothing here shows), one query per section; the agency of each
-    address and phone comes from `owners` instead of a join per section.
+    read, `cci.golden.member_records_read`); `section_rows` are the rows of `section_reads`.
+    A section row of a record `owners` does not hold (linked between the two reads) is left
+    out, so every shown item has an owner the decision point knows. Pure: no database.
     """
-    now = now or dt.datetime.now(dt.UTC)
     owners = dict(owners)
-    live = sorted(owners)
+    addresses, phones, households, members, enrollment_rows, event_rows, document_rows = (
+        section_rows
+    )
+
+    def owned(rows: Sequence[Any]) -> list[Any]:  # every section but members: record id first
+        return [r for r in rows if r[0] in owners]
+
     person: dict[str, Any] = dict(golden)
-    person["address"] = _addresses(session, owners)
-    person["phone"] = _phones(session, owners)
-    enrollments, rows = _enrollments(session, live)
-    events = _events(session, live)
+    person["address"] = _addresses(owned(addresses), owners)
+    person["phone"] = _phones(owned(phones), owners)
+    enrollments, facts_rows = _enrollments(owned(enrollment_rows))
+    events = _events(owned(event_rows))
     payload = {
         "person_id": enterprise_id,
         "person": person,
-        "household": _household(session, live, caller_agency),
+        "household": _household(owned(households), members, set(owners), caller_agency),
         "enrollments": enrollments,
         "events": events,
         "alerts": [
@@ -208,15 +233,12 @@ def gather(
             and e["occurred_at"] is not None
             and dt.datetime.fromisoformat(e["occurred_at"]) >= now - dt.timedelta(ALERT_WINDOW_DAYS)
         ],
-        "documents": _documents(session, live),
+        "documents": _documents(owned(document_rows)),
     }
-    return Gathered(payload, owners, rows)
+    return Gathered(payload, owners, facts_rows)
 
 
-def _addresses(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]:
-    if not owners:
-        return []
-    rows = _run(session, _ADDRESSES, ids=list(owners))
+def _addresses(rows: Sequence[Any], owners: Mapping[int, str]) -> list[dict[str, Any]]:
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sp_id, street, unit, city, state, zip5, borough, kind, valid_from, valid_to in rows:
         key = (street, unit, zip5)
@@ -237,10 +259,7 @@ def _addresses(session: Session, owners: Mapping[int, str]) -> list[dict[str, An
     return sorted(seen.values(), key=lambda x: x["valid_from"] or "", reverse=True)
 
 
-def _phones(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]:
-    if not owners:
-        return []
-    rows = _run(session, _PHONES, ids=list(owners))
+def _phones(rows: Sequence[Any], owners: Mapping[int, str]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for sp_id, e164, kind in rows:
         if e164 and e164 not in seen:
@@ -248,17 +267,15 @@ def _phones(session: Session, owners: Mapping[int, str]) -> list[dict[str, Any]]
     return list(seen.values())
 
 
-def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str, Any]:
+def _household(
+    households: Sequence[Any], members: Sequence[Any], ids: set[int], caller_agency: str
+) -> dict[str, Any]:
     """The household the caller's own agency records, else the most recently updated one."""
-    if not ids:
+    found = list(dict.fromkeys((h_id, agency, living) for _sp, h_id, agency, living in households))
+    if not found:
         return {"members": []}
-    rows = _run(session, _HOUSEHOLDS, ids=ids)
-    households = list(dict.fromkeys((h_id, agency, living) for h_id, agency, living in rows))
-    if not households:
-        return {"members": []}
-    chosen = next((h for h in households if h[1] == caller_agency), households[0])
-    members_of = _run(session, _MEMBERS, household=chosen[0])
-    members = [
+    chosen = next((h for h in found if h[1] == caller_agency), found[0])
+    shown = [
         {
             "enterprise_id": eid,
             "name": display_name(first, last),
@@ -266,30 +283,28 @@ def _household(session: Session, ids: list[int], caller_agency: str) -> dict[str
             "relationship": rel.value if rel else None,
             "self": spid in ids,
         }
-        for spid, rel, first, last, dob, eid in members_of
+        for h_id, spid, rel, first, last, dob, eid in members
+        if h_id == chosen[0]
     ]
-    members.sort(key=lambda m: (not m["self"], m["name"] or ""))
+    shown.sort(key=lambda m: (not m["self"], m["name"] or ""))
     return {
         "agency": chosen[1],
-        "members": members,
+        "members": shown,
         "living": chosen[2].value if chosen[2] else None,
     }
 
 
 def _enrollments(
-    session: Session, ids: list[int]
+    rows: Sequence[Any],
 ) -> tuple[
     list[dict[str, Any]],
     list[tuple[int, str, EnrollmentStatus, bool, dt.date | None, dt.date | None]],
 ]:
-    if not ids:
-        return [], []
-    rows = _run(session, _ENROLLMENTS, ids=ids)
     out = []
     facts_rows = []
     for (
-        eid,
         sp_id,
+        eid,
         agency,
         status,
         start,
@@ -325,10 +340,7 @@ def _enrollments(
     return out, facts_rows
 
 
-def _events(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    rows = _run(session, _EVENTS, ids=ids)
+def _events(rows: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {
             "agency": agency,
@@ -337,14 +349,11 @@ def _events(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             "occurred_at": _aware(occurred_at).isoformat(),
             "site": site,
         }
-        for agency, ev_id, ev_type, occurred_at, site in rows
+        for _sp, agency, ev_id, ev_type, occurred_at, site in rows
     ]
 
 
-def _documents(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    rows = _run(session, _DOCUMENTS, ids=ids)
+def _documents(rows: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {
             "agency": agency,
@@ -354,10 +363,10 @@ def _documents(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             "title": title,
             "issuer": issuer,
             "issued_on": _iso(issued_on),
-            "expires_on": _iso(expires_on),
+            "expires_on": _iso(expires),
             "location": location,
         }
-        for agency, doc_id, cat, doc_type, title, issuer, issued_on, expires_on, location in rows
+        for _sp, agency, doc_id, cat, doc_type, title, issuer, issued_on, expires, location in rows
     ]
 
 
