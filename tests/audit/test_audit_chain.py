@@ -270,6 +270,34 @@ def test_writers_that_read_first_still_chain(engine: Engine) -> None:
     assert verify(engine).entries == 15
 
 
+def test_a_writer_waiting_for_the_lock_continues_after_the_entry_it_waited_for(
+    engine: Engine,
+) -> None:
+    """On PostgreSQL the lock and the head read go in one round trip: the read must still see
+    the entry whose commit released the lock, even though the waiting transaction had read
+    (and so had a snapshot) before it asked for the lock."""
+    first = Session(engine)
+    record(first, actor="first", action="read", person_id="P1")  # holds the chain's lock
+    got: list[int] = []
+
+    def second() -> None:
+        with Session(engine) as session:
+            session.execute(text("select count(*) from audit_log")).scalar()
+            got.append(record(session, actor="second", action="read", person_id="P2").seq)
+            session.commit()
+
+    th = threading.Thread(target=second)
+    th.start()
+    th.join(timeout=0.5)
+    assert th.is_alive(), "the second writer should wait for the first's lock"
+    first.commit()
+    first.close()
+    th.join(timeout=10)
+    assert got == [2]
+    result = verify(engine)
+    assert result.ok and result.entries == 2, str(result)
+
+
 def test_hostile_content_is_stored_and_still_verifies(engine: Engine) -> None:
     """NUL bytes, lone surrogates, NaN and odd objects must not make auditing fail."""
     import datetime as dt

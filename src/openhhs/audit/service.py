@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from openhhs.audit.chain import GENESIS, clean_text, entry_hash, json_safe
 from openhhs.audit.models import AuditAction, AuditEntry, AuditOutcome
 from openhhs.db import sqlite_writer
 from openhhs.db.base import utcnow
+from openhhs.db.columns import fetch_together
 from openhhs.db.writes import note_core_write
 from openhhs.errors import InvalidInput
 
@@ -31,6 +32,7 @@ _DEFAULT_OUTCOME = {AuditAction.DENY: AuditOutcome.DENIED}
 
 
 _PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_PG_LOCK_SELECT = select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY))
 _SQLITE_LOCK = text("DELETE FROM audit_log WHERE 0 = 1")
 
 
@@ -75,8 +77,15 @@ def _chain_head(session: Session) -> tuple[int, str]:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is _innermost(session) and cached[0] is not None:
         return cached[1], cached[2]
-    _lock_chain(session)
-    last = session.connection().execute(_HEAD).first()
+    if session.get_bind().dialect.name == "postgresql":
+        # the lock and the read in one round trip: PostgreSQL runs the statements of one query
+        # string in order and, under READ COMMITTED, takes each one's snapshot when it starts,
+        # so the read sees every entry committed before the lock was granted
+        _lock, rows = fetch_together(session, [(_PG_LOCK_SELECT, {}), (_HEAD, {})])
+        last = rows[0] if rows else None
+    else:
+        _lock_chain(session)
+        last = session.connection().execute(_HEAD).first()
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
