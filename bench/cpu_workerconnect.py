@@ -10,13 +10,16 @@ and on PostgreSQL the server processes' CPU (read from /proc, all `postgres` pro
 
     python -m bench.cpu_workerconnect sqlite [--n 300] [--profile snapshot|search]
     python -m bench.cpu_workerconnect sqlite --instructions [--n 60]
+    python -m bench.cpu_workerconnect postgresql --statements [--n 20]
 
 With `--profile`, the named request kind runs under cProfile and the top functions by
 cumulative time are printed. With `--instructions`, the tool runs itself under valgrind's
 callgrind (Debian's valgrind) and reports instructions per request, all threads: CPU seconds
 on the shared 2 cores vary by +-20% with what else runs, instruction counts repeat, so two
-versions of the code can be compared while other work goes on. Build the city first with
-`python -m bench workerconnect`.
+versions of the code can be compared while other work goes on. With `--statements`, it counts
+the statements sent to the database per request (each one a round trip on PostgreSQL, where
+transaction control counts too) and lists those of the last request of each kind. Build the
+city first with `python -m bench workerconnect`.
 """
 
 from __future__ import annotations
@@ -32,11 +35,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from sqlalchemy import event
 
 from bench.bench_workerconnect import WORK, _database_url, _samples
+from openhhs.db import columns
 from openhhs.demo.accounts import demo_password
 
 
@@ -99,7 +105,32 @@ def _instructions(dump_dir: Path) -> dict[str, int]:
     return out
 
 
-async def main_async(backend: str, n: int, profile: str | None, people: int) -> None:
+class _StatementLog:
+    """Every statement the engine's connections send, transaction control included."""
+
+    def __init__(self, engine: Any) -> None:
+        self.lines: list[str] = []
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", lambda _conn: self.lines.append("BEGIN"))
+        event.listen(engine, "commit", lambda _conn: self.lines.append("COMMIT"))
+        event.listen(engine, "rollback", lambda _conn: self.lines.append("ROLLBACK"))
+
+        # `fetch_together` sends its selects past SQLAlchemy's execution on PostgreSQL
+        together = columns._fetch_postgresql
+
+        def counted(connection: Any, reads: Any) -> list[list[Any]]:
+            self.lines.append(f"({len(reads)} selects in one round trip: fetch_together)")
+            return together(connection, reads)
+
+        columns._fetch_postgresql = counted
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        self.lines.append(" ".join(statement.split())[:150])
+
+
+async def main_async(
+    backend: str, n: int, profile: str | None, people: int, statements: bool = False
+) -> None:
     from openhhs.config import Settings
     from openhhs.db import make_engine
     from openhhs.web import create_app
@@ -110,7 +141,8 @@ async def main_async(backend: str, n: int, profile: str | None, people: int) -> 
         )
     url = _database_url(backend, people)
     os.environ["OPENHHS_COOKIE_SECURE"] = "0"
-    app = create_app(Settings.from_env(), engine=make_engine(url, pool_size=5))
+    engine = make_engine(url, pool_size=5)
+    app = create_app(Settings.from_env(), engine=engine)
     eids, names = _samples(url, n)
     rnd = random.Random(7)
     kinds = {
@@ -126,7 +158,16 @@ async def main_async(backend: str, n: int, profile: str | None, people: int) -> 
         for paths in kinds.values():  # warm caches (policy, statements) before measuring
             await _run(client, paths[:20])
         counting = os.environ.get(_UNDER_CALLGRIND) == "1"
+        log = _StatementLog(engine) if statements else None
         for kind, paths in kinds.items():
+            if log is not None:
+                for path in paths:
+                    log.lines.clear()
+                    await _run(client, [path])
+                    per_request = len(log.lines)
+                print(f"{backend} {kind}: {per_request} statements in the last request")
+                print("\n".join(f"  {line}" for line in log.lines))
+                continue
             if counting:
                 _callgrind("--zero")
                 _callgrind("--instr=on")
@@ -178,11 +219,12 @@ def main() -> None:
     parser.add_argument("--profile", choices=["snapshot", "search"])
     parser.add_argument("--people", type=int, default=100000)
     parser.add_argument("--instructions", action="store_true", help="count under callgrind")
+    parser.add_argument("--statements", action="store_true", help="list statements per request")
     args = parser.parse_args()
     if args.instructions:
         _count_instructions(args.backend, args.n, args.people)
         return
-    asyncio.run(main_async(args.backend, args.n, args.profile, args.people))
+    asyncio.run(main_async(args.backend, args.n, args.profile, args.people, args.statements))
 
 
 if __name__ == "__main__":
