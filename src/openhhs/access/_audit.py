@@ -87,7 +87,7 @@ def emit(session: Session | None, event: AccessEvent) -> None:
     """Record one access event; the audit package, when present, writes it in `session`."""
     _recent.append(event)
     try:
-        record = importlib.import_module("openhhs.audit").record
+        append = importlib.import_module("openhhs.audit").append
     except (ImportError, AttributeError):
         log.info(
             "%s %s actor=%s person=%s", event.action, event.outcome, event.actor, event.person_id
@@ -103,7 +103,7 @@ def emit(session: Session | None, event: AccessEvent) -> None:
         detail["reason"] = event.reason[:2000]
     if len(event.agreement_ids) > 1:
         detail["agreement_ids"] = list(event.agreement_ids)
-    record(
+    append(
         session,
         actor=event.actor,
         action=audit_action(event),

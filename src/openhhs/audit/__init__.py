@@ -11,6 +11,7 @@ from openhhs.audit.fhir import to_fhir_audit_event
 from openhhs.audit.models import AuditAction, AuditEntry, AuditOutcome
 from openhhs.audit.service import (
     VerifyResult,
+    append,
     batch,
     person_history,
     record,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "AuditOutcome",
     "VerifyResult",
+    "append",
     "batch",
     "person_history",
     "record",
