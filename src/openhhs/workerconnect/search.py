@@ -278,7 +278,7 @@ def candidates(
         .outerjoin(Link, Link.source_person_id == SourcePerson.id)
         .where(*where)
         .limit(MAX_CANDIDATES),
-    )
+    ).all()  # at once: iterating the result fetched a row per call (~0.9 ms a search)
     cands: list[Candidate] = []
     eid_of: dict[int, str] = {}
     for r in rows:
