@@ -335,7 +335,6 @@ def match_record(body: MatchIn, principal: PrincipalDep, db: Db) -> dict[str, An
     summary="Search persons (ranked, paginated; never a browse-all)",
 )
 async def search_persons(
-    request: Request,
     principal: PrincipalDep,
     purpose: PurposeDep,
     db: Db,
@@ -363,7 +362,7 @@ async def search_persons(
         db.commit()
         return out
 
-    return await run_db_work(request, db, work)
+    return run_db_work(db, work)
 
 
 @router.get(
@@ -374,7 +373,7 @@ async def search_persons(
     summary="One-screen snapshot across agencies, filtered by your agreements and purpose",
 )
 async def person_snapshot(
-    request: Request, person_id: PersonId, principal: PrincipalDep, purpose: PurposeDep, db: Db
+    person_id: PersonId, principal: PrincipalDep, purpose: PurposeDep, db: Db
 ) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         view = service.snapshot_view(
@@ -383,7 +382,7 @@ async def person_snapshot(
         db.commit()
         return view.body
 
-    return await run_db_work(request, db, work)
+    return run_db_work(db, work)
 
 
 @router.get(
