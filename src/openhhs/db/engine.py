@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -27,8 +29,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine, "checkout", _closed_by_server)
+    return engine
+
+
+def _closed_by_server(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled PostgreSQL connection the server has closed, without a round trip.
+
+    SQLAlchemy's `pool_pre_ping` sends a `SELECT 1` at every checkout: one more round trip on
+    every request (a snapshot made ten). An idle connection has nothing to read, so when its
+    socket is readable the server has sent something unasked: the notice and end of file of a
+    restart or `pg_terminate_backend`, which is how pooled connections die here. The pool
+    then discards it and connects anew (`DisconnectionError`). A peer that vanished without
+    closing is not seen; the first statement on it fails instead, as it would after a ping.
+    """
+    if dbapi_conn.closed or dbapi_conn.broken:
+        raise DisconnectionError("the pooled connection is closed")
+    readable, _, _ = select.select([dbapi_conn.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server closed the pooled connection")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
