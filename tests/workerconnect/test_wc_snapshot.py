@@ -129,3 +129,21 @@ def test_caseload_lists_my_clients_active_elsewhere(ro_world, as_user):
     assert results[0]["my_programs"] == ["SNAP"]
     dhs = as_user("dhs.caseworker", "case_management").get("/api/v1/caseload").json()
     assert [e["other_agencies"] for e in dhs["results"]] == [["HRA"]]  # DOHMH not disclosed
+
+
+def test_a_merged_id_shows_its_survivors_snapshot(world):
+    """Reads assume an active ID; an alias is read again for the survivor it was merged into."""
+    from openhhs.cci import registry
+
+    maria, anna = world.city.people["maria"], world.city.people["anna"]
+    with Session(world.engine) as s:
+        registry.merge(s, maria, anna, actor="test")
+        s.commit()
+    c = world.session_client("hra.caseworker", "case_management")
+    via_alias = c.get(f"/api/v1/persons/{anna}")
+    direct = c.get(f"/api/v1/persons/{maria}")
+    assert via_alias.status_code == 200 and direct.status_code == 200, via_alias.text
+    assert via_alias.json()["person_id"] == maria
+    assert via_alias.json()["served_by"] == direct.json()["served_by"]
+    assert via_alias.json()["person"] == direct.json()["person"]
+    assert c.get("/api/v1/persons/E-NO-SUCH-ID").status_code == 404
