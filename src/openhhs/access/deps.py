@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,10 +23,11 @@ from openhhs.access._audit import emit, event_for
 from openhhs.access.accounts import authenticate_service_token, is_service_token
 from openhhs.access.enforce import REQUEST_POLICY
 from openhhs.access.pdp import allowed_purposes
+from openhhs.access.policy import Policy
 from openhhs.access.principal import Principal
 from openhhs.access.rls import act_as_app
 from openhhs.access.sso import SSOConfig, principal_from_claims, validate_jwt
-from openhhs.access.store import current_policy
+from openhhs.access.store import current_policy, versions_read
 from openhhs.access.vocab import Purpose, Role
 from openhhs.access.websessions import (
     CSRF_FORM_FIELD,
@@ -35,7 +36,9 @@ from openhhs.access.websessions import (
     ActiveSession,
     csrf_matches,
     resume_session,
+    session_read,
 )
+from openhhs.db.columns import fetch_together
 from openhhs.db.writes import has_pending_writes
 from openhhs.errors import Forbidden, NotAuthenticated
 
@@ -122,7 +125,14 @@ async def current_principal(
             db.commit()
             raise
     else:
-        active = resume_session(db, request.cookies.get(SESSION_COOKIE))
+        cookie = request.cookies.get(SESSION_COOKIE)
+        read = session_read(cookie)
+        rows: Sequence[Any] = []
+        if read is not None:
+            # the session and the agreement versions `check_purpose` needs, in one round trip
+            rows, versions = fetch_together(db, [read, versions_read()])
+            request.state.policy = current_policy(db, versions)
+        active = resume_session(db, cookie, rows=rows)
         if active is None:
             raise NotAuthenticated("sign in first")
         if request.method not in _SAFE_METHODS and not csrf_matches(
@@ -174,7 +184,9 @@ def check_purpose(request: Request, principal: Principal, db: Session) -> Purpos
         purpose = Purpose(raw)
     except ValueError:
         purpose = None
-    policy = current_policy(db)
+    policy = getattr(request.state, "policy", None)
+    if not isinstance(policy, Policy):  # a bearer token's request: not read with the session
+        policy = current_policy(db)
     db.info[REQUEST_POLICY] = policy  # the request's enforcement decides by the same agreements
     allowed = allowed_purposes(policy, principal, dt.datetime.now(dt.UTC).date())
     if purpose is None or purpose not in allowed:

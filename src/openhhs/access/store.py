@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from openhhs.access.agreement import AgreementSpec, ApprovalState, load_dir, parse_agreement
 from openhhs.access.models import AgreementRecord
 from openhhs.access.policy import Policy
-from openhhs.db.columns import execute_columns
+from openhhs.db.columns import Read, execute_columns
 from openhhs.errors import NotFound
 
 
@@ -125,13 +127,19 @@ _VERSIONS = select(
 )
 
 
-def current_policy(session: Session) -> Policy:
+def versions_read() -> Read:
+    """The read `current_policy` starts with, for a caller that sends it with its own."""
+    return _VERSIONS, {}
+
+
+def current_policy(session: Session, versions: Sequence[Any] | None = None) -> Policy:
     """The agreements in force: the database's when loaded, else the shipped YAML.
 
     One small query per call keeps a withdrawal effective on the very next decision; the compiled
-    policy is cached by the (id, version, sha, state) of every row.
+    policy is cached by the (id, version, sha, state) of every row. `versions`: the rows of
+    `versions_read`, when the caller has read them in this request already.
     """
-    rows = execute_columns(session, _VERSIONS).all()
+    rows = versions if versions is not None else execute_columns(session, _VERSIONS).all()
     if not rows:
         return shipped_policy()
     key = tuple(sorted((r[0], r[1], r[2], str(r[3])) for r in rows))

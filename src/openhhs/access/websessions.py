@@ -13,8 +13,10 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ from openhhs.access._audit import emit, event_for
 from openhhs.access.accounts import user_principal
 from openhhs.access.models import User, WebSession
 from openhhs.access.principal import Principal
-from openhhs.db.columns import execute_columns
+from openhhs.db.columns import Read, execute_columns
 from openhhs.db.writes import note_core_write
 
 SESSION_COOKIE = "openhhs_session"
@@ -132,16 +134,33 @@ _TOUCH = (
 )
 
 
-def resume_session(
-    session: Session, token: str | None, *, now: dt.datetime | None = None
-) -> ActiveSession | None:
-    """The live session for a cookie token, or None (unknown, revoked, expired, idle, disabled)."""
+def session_read(token: str | None) -> Read | None:
+    """The read of a cookie token's session row and its user, for a caller that sends it with
+    its own reads (`resume_session(rows=...)`); None for a value that cannot be a token."""
     if not token or len(token) > 200:
         return None
+    return _SESSION_AND_USER, {"digest": _digest(token)}
+
+
+def resume_session(
+    session: Session,
+    token: str | None,
+    *,
+    now: dt.datetime | None = None,
+    rows: Sequence[Any] | None = None,
+) -> ActiveSession | None:
+    """The live session for a cookie token, or None (unknown, revoked, expired, idle, disabled).
+
+    `rows`: those of `session_read(token)`, when the caller has read them already.
+    """
+    read = session_read(token)
+    if read is None:
+        return None
     now = now or _now()
-    digest = _digest(token)
-    # the session row and its user in one query (every authenticated request runs this)
-    row = execute_columns(session, _SESSION_AND_USER, {"digest": digest}).first()
+    digest = read[1]["digest"]
+    if rows is None:  # the session row and its user in one query
+        rows = execute_columns(session, *read).all()
+    row = rows[0] if rows else None
     if row is None:
         return None
     if row.revoked_at is not None:
