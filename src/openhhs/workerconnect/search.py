@@ -12,9 +12,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
-from sqlalchemy import ColumnElement, false, or_, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, false, or_, select, text
 from sqlalchemy.orm import Session
 
 from openhhs.db.columns import execute_columns
@@ -219,8 +221,8 @@ def candidates(
     the Enterprise ID of each linked record (read in the same query: a common surname has
     thousands of candidates, and looking their links up afterwards took most of a search).
     """
-    from openhhs.cci.models import Link
-
+    if q.last and q.first and not (q.dob or q.phone or q.case) and first_name_required(q):
+        return _by_surname_and_first_name(session, q)
     conds = []
     if q.last:
         conds.append(SourcePerson.last_name == q.last)
@@ -259,11 +261,31 @@ def candidates(
         return [], case_ids, {}
     where = [or_(*conds), SourcePerson.is_deleted.is_(False)]
     if q.first and first_name_required(q):
-        surname_only = len(conds) == 1 and bool(q.last) and not (q.dob or q.phone or case_ids)
-        where.append(_first_name_filter(session, q, or_(*conds), surname_only=surname_only))
-    # plain columns, so past the ORM's row processing (thousands of rows for a common surname)
-    rows = execute_columns(
-        session,
+        pairs = execute_columns(  # plain columns: no ORM row processing
+            session,
+            select(SourcePerson.first_name, SourcePerson.first_name_canonical)
+            .where(or_(*conds))
+            .distinct(),
+        ).all()  # fetched at once: row-by-row iteration of a common surname's names cost more
+        keep, canonical = passing_first_names(q, pairs)
+        first_conds: list[ColumnElement[bool]] = []
+        if keep:
+            first_conds.append(SourcePerson.first_name.in_(keep))
+        if canonical:
+            first_conds.append(SourcePerson.first_name_canonical == canonical)
+        where.append(or_(*first_conds) if first_conds else false())
+    rows = execute_columns(session, _candidates_statement().where(*where)).all()
+    cands, eid_of = _from_rows(rows)
+    return cands, case_ids, eid_of
+
+
+@cache
+def _candidates_statement() -> Select[*tuple[Any, ...]]:
+    """Plain columns, so past the ORM's row processing (thousands of rows for a common surname),
+    with each record's Enterprise ID (the index is imported lazily: it may be absent)."""
+    from openhhs.cci.models import Link
+
+    return (
         select(
             SourcePerson.id,
             SourcePerson.agency_id,
@@ -276,16 +298,57 @@ def candidates(
             Link.enterprise_id,
         )
         .outerjoin(Link, Link.source_person_id == SourcePerson.id)
-        .where(*where)
-        .limit(MAX_CANDIDATES),
-    ).all()  # at once: iterating the result fetched a row per call (~0.9 ms a search)
+        .limit(MAX_CANDIDATES)
+    )
+
+
+@cache
+def _surname_statements() -> tuple[Select[str | None, str | None], Select[*tuple[Any, ...]]]:
+    """The search by first and last name (the common one), built once: building its select per
+    request (expressions, cache key) cost more Python than SQLite's work for it. The distinct
+    first names of the surname, and its records with one of the passing first names (or,
+    for a record without one, the canonical first name)."""
+    surname = SourcePerson.last_name == bindparam("last")
+    return (
+        select(SourcePerson.first_name, SourcePerson.first_name_canonical)
+        .where(surname)
+        .distinct(),
+        _candidates_statement().where(
+            surname,
+            SourcePerson.is_deleted.is_(False),
+            or_(
+                SourcePerson.first_name.in_(bindparam("firsts", expanding=True)),
+                SourcePerson.first_name_canonical == bindparam("canonical"),
+            ),
+        ),
+    )
+
+
+def _by_surname_and_first_name(
+    session: Session, q: StdCriteria
+) -> tuple[list[Candidate], set[int], dict[int, str]]:
+    """`candidates` for a last name and a first name that must match (nothing else given)."""
+    first_names, records = _surname_statements()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    pairs = execute_columns(
+        session, _SQLITE_SURNAME_FIRST_NAMES if sqlite else first_names, {"last": q.last}
+    ).all()
+    keep, canonical = passing_first_names(q, pairs)
+    if not keep and canonical is None:
+        return [], set(), {}
+    params = {"last": q.last, "firsts": keep, "canonical": canonical}
+    cands, eid_of = _from_rows(execute_columns(session, records, params).all())
+    return cands, set(), eid_of
+
+
+def _from_rows(rows: Sequence[Any]) -> tuple[list[Candidate], dict[int, str]]:
     cands: list[Candidate] = []
     eid_of: dict[int, str] = {}
     for r in rows:
         cands.append(Candidate(*r[:8]))
         if r[8] is not None:
             eid_of[r[0]] = r[8]
-    return cands, case_ids, eid_of
+    return cands, eid_of
 
 
 def first_name_required(q: StdCriteria, min_score: float = MIN_SCORE) -> bool:
@@ -310,39 +373,25 @@ def first_name_matches(q: StdCriteria, first: str) -> bool:
     )
 
 
-# SQLite's planner reads this through ix_source_person_name_dob (last_name, first_name, dob),
-# even after ANALYZE, and then visits every row of the surname for its canonical first name:
-# 24 ms for SMITH (5,572 records of the 100k city) against 3.5 ms from the covering index
-# (0004). SQLAlchemy's SQLite dialect renders no index hints, hence the text. PostgreSQL
-# chooses the covering index itself.
+# The distinct first names of a surname: SQLite's planner reads this through
+# ix_source_person_name_dob (last_name, first_name, dob), even after ANALYZE, and then visits
+# every row of the surname for its canonical first name: 24 ms for SMITH (5,572 records of the
+# 100k city) against 3.5 ms from the covering index (0004). SQLAlchemy's SQLite dialect renders
+# no index hints, hence the text. PostgreSQL chooses the covering index itself.
 _SQLITE_SURNAME_FIRST_NAMES = text(
     "SELECT DISTINCT first_name, first_name_canonical FROM source_person "
     "INDEXED BY ix_source_person_last_agency_first WHERE last_name = :last"
 )
 
 
-def _first_name_filter(
-    session: Session,
-    q: StdCriteria,
-    reachable: ColumnElement[bool],
-    *,
-    surname_only: bool = False,
-) -> ColumnElement[bool]:
-    """Only records whose first name can match: the distinct (first name, canonical first name)
-    pairs among the candidates are read from the search index alone (0004), tested here, and
-    the candidate query asks for the first names that passed. A name kept for one record is
-    fetched for all its records; `rank` scores each, so a common surname no longer brings
-    thousands of rows into Python only to drop them. `surname_only`: `reachable` is the
-    surname condition alone."""
-    if surname_only and session.get_bind().dialect.name == "sqlite":
-        pairs = execute_columns(session, _SQLITE_SURNAME_FIRST_NAMES, {"last": q.last}).all()
-    else:
-        pairs = execute_columns(  # plain columns: no ORM row processing
-            session,
-            select(SourcePerson.first_name, SourcePerson.first_name_canonical)
-            .where(reachable)
-            .distinct(),
-        ).all()  # fetched at once: row-by-row iteration of a common surname's names cost more
+def passing_first_names(
+    q: StdCriteria, pairs: Iterable[tuple[str | None, str | None]]
+) -> tuple[list[str], str | None]:
+    """Of the distinct (first name, canonical first name) pairs among the candidates, the first
+    names whose records can match `q`, and the canonical first name to fetch records without a
+    first name by (None when none has one). The candidate query then asks for those names, so
+    a common surname no longer brings thousands of rows into Python only to drop them; `rank`
+    scores each record fetched."""
     keep: set[str] = set()
     nameless = False  # a canonical first name without a first name: not expected, still kept
     for first, canonical in pairs:
@@ -351,12 +400,7 @@ def _first_name_filter(
             nameless = nameless or by_canonical
         elif by_canonical or first_name_matches(q, first):
             keep.add(first)
-    conds: list[ColumnElement[bool]] = []
-    if keep:
-        conds.append(SourcePerson.first_name.in_(sorted(keep)))
-    if nameless:
-        conds.append(SourcePerson.first_name_canonical == q.first_canonical)
-    return or_(*conds) if conds else false()
+    return sorted(keep), (q.first_canonical if nameless else None)
 
 
 def rank(
