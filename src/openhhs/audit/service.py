@@ -31,21 +31,8 @@ ADVISORY_LOCK_KEY = 0x41554454
 _DEFAULT_OUTCOME = {AuditAction.DENY: AuditOutcome.DENIED}
 
 
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_PG_LOCK_SELECT = select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY))
+_PG_LOCK = select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY))
 _SQLITE_LOCK = text("DELETE FROM audit_log WHERE 0 = 1")
-
-
-def _lock_chain(session: Session) -> None:
-    """Make this transaction the only writer until it ends, so no two entries share a parent."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_PG_LOCK, {"key": ADVISORY_LOCK_KEY})
-    else:
-        # Queue on the writer file first (wakes as soon as the holder commits), then a write
-        # statement takes SQLite's single write lock for the rest of the transaction; it
-        # matches no row, so the append-only trigger never fires.
-        sqlite_writer.hold_writer(session)
-        session.execute(_SQLITE_LOCK)
 
 
 # session.info key: (transaction, seq, hash) of the last entry this session appended, so the
@@ -77,14 +64,20 @@ def _chain_head(session: Session) -> tuple[int, str]:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is _innermost(session) and cached[0] is not None:
         return cached[1], cached[2]
+    # The lock makes this transaction the only writer until it ends, so no two entries share
+    # a parent.
     if session.get_bind().dialect.name == "postgresql":
-        # the lock and the read in one round trip: PostgreSQL runs the statements of one query
-        # string in order and, under READ COMMITTED, takes each one's snapshot when it starts,
-        # so the read sees every entry committed before the lock was granted
-        _lock, rows = fetch_together(session, [(_PG_LOCK_SELECT, {}), (_HEAD, {})])
+        # the lock and the read in one round trip: PostgreSQL runs the pipelined statements in
+        # order and, under READ COMMITTED, takes each one's snapshot when it starts, so the
+        # read sees every entry committed before the lock was granted
+        _lock, rows = fetch_together(session, [(_PG_LOCK, {}), (_HEAD, {})])
         last = rows[0] if rows else None
     else:
-        _lock_chain(session)
+        # Queue on the writer file first (wakes as soon as the holder commits), then a write
+        # statement takes SQLite's single write lock for the rest of the transaction; it
+        # matches no row, so the append-only trigger never fires.
+        sqlite_writer.hold_writer(session)
+        session.execute(_SQLITE_LOCK)
         last = session.connection().execute(_HEAD).first()
     return (last[0], last[1]) if last else (0, GENESIS)
 
