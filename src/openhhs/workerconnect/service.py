@@ -52,8 +52,7 @@ def resolve_person(session: Session, person_id: str) -> str:
     from openhhs.cci import registry
     from openhhs.cci.models import EnterpriseId
 
-    if not person_id or len(person_id) > 64:
-        raise NotFound(NOT_FOUND)
+    _check_id(person_id)
     # The index resolves the id again (aliases, access facts); the session's identity map
     # keeps a row only while something references it, so the view holds it for the request.
     pinned = session.info.setdefault(_PINNED, [])
@@ -149,26 +148,23 @@ def build_payload_and_facts(
     from openhhs.cci.models import EID_STATUS_MERGED
 
     at = at or dt.datetime.now(dt.UTC)
-    if not person_id or len(person_id) > 64:
-        raise NotFound(NOT_FOUND)
+    _check_id(person_id)
     with_facts = uses_cci_resolver()
     eid = person_id
-    id_rows, members, overrides, *rest = _read_person(session, eid, with_facts)
-    if not id_rows:
+    rows = _read_person(session, eid, with_facts)
+    if not rows.id_status:
         raise NotFound(NOT_FOUND)
-    if id_rows[0].status == EID_STATUS_MERGED:
+    if rows.id_status[0].status == EID_STATUS_MERGED:
         eid = resolve_person(session, person_id)
-        id_rows, members, overrides, *rest = _read_person(session, eid, with_facts)
-    consent = 2 if with_facts else 0
-    consent_rows, section_rows = rest[:consent], rest[consent:]
-    live = [r for r in members if not r.is_deleted]
-    record = golden.golden_of(eid, live, overrides, golden.default_survivorship())
+        rows = _read_person(session, eid, with_facts)
+    live = [r for r in rows.members if not r.is_deleted]
+    record = golden.golden_of(eid, live, rows.overrides, golden.default_survivorship())
     person = golden_person(record.fields)
     owners = {r.id: r.agency_id for r in live}
-    got = snap.assemble(eid, owners, person, section_rows, caller_agency=principal.agency, now=at)
+    got = snap.assemble(eid, owners, person, rows.sections, caller_agency=principal.agency, now=at)
     facts = None
-    if with_facts:
-        aliases, consents = consent_rows
+    if rows.consents is not None:
+        aliases, consents = rows.consents
         facts = facts_for_records(
             eid,
             got.owners,
@@ -179,19 +175,42 @@ def build_payload_and_facts(
     return eid, got.payload, facts
 
 
-def _read_person(session: Session, eid: str, with_facts: bool) -> list[list[Any]]:
-    """The rows `build_payload_and_facts` works from, in one round trip."""
+def _check_id(person_id: str) -> None:
+    if not person_id or len(person_id) > 64:
+        raise NotFound(NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class _PersonRows:
+    """The rows `build_payload_and_facts` works from, read in one round trip."""
+
+    id_status: list[Any]
+    members: list[Any]
+    overrides: list[Any]
+    consents: list[list[Any]] | None  # (alias rows, consent rows); None without the index
+    sections: list[list[Any]]
+
+
+def _read_person(session: Session, eid: str, with_facts: bool) -> _PersonRows:
     from openhhs.cci import golden
 
-    return fetch_together(
+    consent = consent_reads(eid) if with_facts else []
+    id_status, members, overrides, *rest = fetch_together(
         session,
         [
             (_id_status(), {"eid": eid}),
             golden.member_records_read(eid),
             golden.overrides_read(eid),
-            *(consent_reads(eid) if with_facts else []),
+            *consent,
             *snap.section_reads(eid),
         ],
+    )
+    return _PersonRows(
+        id_status,
+        members,
+        overrides,
+        rest[: len(consent)] if with_facts else None,
+        rest[len(consent) :],
     )
 
 
