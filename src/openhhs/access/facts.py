@@ -37,15 +37,18 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 _IDS: BindParameter[int] = bindparam("ids", expanding=True)
 _PERSONS: BindParameter[str] = bindparam("persons", expanding=True)
 _TODAY: BindParameter[dt.date] = bindparam("today")
-# an active, undeleted enrollment of one of these source records, open on `today`
+# an active, undeleted enrollment, open on `today`
 _ACTIVE_ON = (
-    Enrollment.source_person_id.in_(_IDS),
     Enrollment.status == EnrollmentStatus.ACTIVE,
     Enrollment.is_deleted.is_(False),
     or_(Enrollment.start_date.is_(None), Enrollment.start_date <= _TODAY),
     or_(Enrollment.end_date.is_(None), Enrollment.end_date >= _TODAY),
 )
-_ACTIVE_AGENCIES = select(Enrollment.agency_id).where(*_ACTIVE_ON).distinct()
+_ACTIVE_AGENCIES = (
+    select(Enrollment.agency_id)
+    .where(Enrollment.source_person_id.in_(_IDS), *_ACTIVE_ON)
+    .distinct()
+)
 # columns, not entities: rows answer the attribute names `_consents_from` reads
 _CONSENTS_OF = select(*(getattr(Consent, a.key) for a in inspect(Consent).column_attrs)).where(
     Consent.person_id.in_(_PERSONS)
@@ -73,7 +76,7 @@ def _index_statements() -> tuple[Select[str, str | None], Select[int, str, str],
         .join(SourcePerson, SourcePerson.id == Link.source_person_id)
         .where(Link.enterprise_id.in_(_PERSONS), SourcePerson.is_deleted.is_(False)),
         select(Enrollment.source_person_id, Enrollment.agency_id)
-        .where(Enrollment.source_person_id.in_(linked_live), *_ACTIVE_ON[1:])
+        .where(Enrollment.source_person_id.in_(linked_live), *_ACTIVE_ON)
         .distinct(),
     )
 
