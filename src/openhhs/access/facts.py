@@ -62,12 +62,9 @@ def _index_statements() -> tuple[Select[str, str | None], Select[int, str, str],
     on `today`). Built on first use: the index is imported lazily (it may be absent). The
     last two select the records by their links, so all three go in one round trip."""
     from openhhs.cci.models import EnterpriseId, Link
+    from openhhs.cci.registry import live_member_ids
 
-    linked_live = (
-        select(Link.source_person_id)
-        .join(SourcePerson, SourcePerson.id == Link.source_person_id)
-        .where(Link.enterprise_id.in_(_PERSONS), SourcePerson.is_deleted.is_(False))
-    )
+    linked_live = live_member_ids(Link.enterprise_id.in_(_PERSONS))
     return (
         select(EnterpriseId.id, EnterpriseId.merged_into).where(
             or_(EnterpriseId.id.in_(_PERSONS), EnterpriseId.merged_into.in_(_PERSONS))

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from openhhs.cci.models import (
@@ -139,6 +139,16 @@ def members(session: Session, enterprise_id: str) -> list[int]:
     eid = resolve(session, enterprise_id)
     rows = session.scalars(select(Link.source_person_id).where(Link.enterprise_id == eid))
     return sorted(rows)
+
+
+def live_member_ids(linked_to: ColumnElement[bool]) -> Select[int]:
+    """The ids of the live (not tombstoned) source records whose link satisfies `linked_to`
+    (a condition on `Link.enterprise_id`), as a subquery for reads that select by person."""
+    return (
+        select(Link.source_person_id)
+        .join(SourcePerson, SourcePerson.id == Link.source_person_id)
+        .where(linked_to, SourcePerson.is_deleted.is_(False))
+    )
 
 
 def _members_of(session: Session, eid: str) -> list[int]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from openhhs.cci.models import Link
+from openhhs.cci.registry import live_member_ids
 from openhhs.db.columns import Read
 from openhhs.model import (
     Document,
@@ -71,11 +72,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # columns took ~0.2 ms of Python per query, the query itself ~0.05 ms on SQLite. Each selects
 # by the person's live linked records (`_LIVE`), not by a list of ids read first, so all of
 # them go to the database in one round trip with the golden record's read.
-_LIVE = (
-    select(Link.source_person_id)
-    .join(SourcePerson, SourcePerson.id == Link.source_person_id)
-    .where(Link.enterprise_id == bindparam("eid"), SourcePerson.is_deleted.is_(False))
-)
+_LIVE = live_member_ids(Link.enterprise_id == bindparam("eid"))
 _ADDRESSES = (
     select(
         PersonAddress.source_person_id,
