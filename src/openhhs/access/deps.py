@@ -212,7 +212,8 @@ async def require_purpose(
     db: Annotated[Session, Depends(access_db)],
 ) -> Purpose:
     """`check_purpose` as a dependency. Async like `current_principal`: its reads (the agreement
-    versions, one statement under PostgreSQL) cost less than a sync dependency's thread-pool hop."""
+    versions, already read with a cookie request's session; the row-level-security settings
+    under PostgreSQL) cost less than a sync dependency's thread-pool hop."""
     return check_purpose(request, principal, db)
 
 
